@@ -1,0 +1,55 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "registry",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "Registry", targets: ["Registry"]),
+        .executable(name: "registry", targets: ["registry-cli"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        // Turns Migrations/*.sql and Data/ into Swift source, so the binary works when copied alone.
+        .executableTarget(name: "embed-resources", path: "Tools/embed-resources"),
+        .plugin(
+            name: "EmbedResources",
+            capability: .buildTool(),
+            dependencies: ["embed-resources"],
+            path: "Plugins/EmbedResources"
+        ),
+        .target(
+            name: "Registry",
+            dependencies: [
+                "CSQLite",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            plugins: ["EmbedResources"]
+        ),
+        .executableTarget(
+            name: "registry-cli",
+            dependencies: [
+                "Registry",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "RegistryTests",
+            dependencies: ["Registry", "CSQLite"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["Registry", "CSQLite"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
