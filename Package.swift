@@ -48,7 +48,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["Registry", "CSQLite"]
+            dependencies: ["registry-cli"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,215 @@
+import CSQLite
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One connection to an SQLite database file, configured the way the registry needs it.
+///
+/// Not thread-safe: use one connection per thread (SQLite's WAL lets many processes read while one writes).
+public final class Database {
+    let handle: OpaquePointer
+    /// Path of the database file.
+    public let path: String
+    private var cache: [String: Statement] = [:]
+
+    /// How to open the file.
+    public enum Access: Sendable {
+        /// Read and write; create the file (mode 0600) when it does not exist.
+        case readWriteCreate
+        /// Read and write an existing file.
+        case readWrite
+        /// Read only: no statement can change the file.
+        case readOnly
+    }
+
+    /// Opens `path` and sets foreign keys, WAL, synchronous=NORMAL and the busy timeout.
+    public init(path: String, access: Access, busyTimeoutMilliseconds: Int32 = 30_000) throws {
+        self.path = path
+        let exists = Self.fileExists(path)
+        var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        switch access {
+        case .readOnly:
+            guard exists else { throw RegistryError.fileNotFound(path: path) }
+            flags |= SQLITE_OPEN_READONLY
+        case .readWrite:
+            guard exists else { throw RegistryError.fileNotFound(path: path) }
+            flags |= SQLITE_OPEN_READWRITE
+        case .readWriteCreate:
+            flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+            if !exists { try Self.createPrivateFile(path) }
+        }
+        var handle: OpaquePointer?
+        let code = sqlite3_open_v2(path, &handle, flags, nil)
+        guard code == SQLITE_OK, let handle else {
+            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close_v2(handle)
+            throw Self.openError(path: path, code: code, message: message, access: access)
+        }
+        self.handle = handle
+        sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
+        sqlite3_extended_result_codes(handle, 1)
+        do {
+            try execute("PRAGMA foreign_keys = ON")
+            if access != .readOnly {
+                try execute("PRAGMA journal_mode = WAL")
+                try execute("PRAGMA synchronous = NORMAL")
+            }
+            // Reading a non-database file fails here rather than in the middle of a command.
+            try execute("SELECT count(*) FROM sqlite_schema")
+        } catch {
+            cache.removeAll()
+            sqlite3_close_v2(handle)
+            throw error
+        }
+    }
+
+    deinit {
+        cache.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    static func fileExists(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0
+    }
+
+    /// Creates the file with mode 0600 (less the umask): it holds people's contact data.
+    private static func createPrivateFile(_ path: String) throws {
+        let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
+        if descriptor < 0 {
+            let reason = String(cString: strerror(errno))
+            if errno == EEXIST { return }
+            throw RegistryError.cannotCreate(path: path, reason: reason)
+        }
+        close(descriptor)
+    }
+
+    private static func openError(path: String, code: Int32, message: String, access: Access) -> RegistryError {
+        if code & 0xFF == SQLITE_CANTOPEN {
+            return access == .readWriteCreate
+                ? .cannotCreate(path: path, reason: message)
+                : .fileNotFound(path: path)
+        }
+        return .sqlite(code: code & 0xFF, extendedCode: code, message: message, sql: nil)
+    }
+
+    /// Runs one or more statements that take no parameters (scripts, pragmas).
+    public func execute(_ sql: String) throws {
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        let code = sqlite3_exec(handle, sql, nil, nil, &errorMessage)
+        if code != SQLITE_OK {
+            let message = errorMessage.map { String(cString: $0) }
+            sqlite3_free(errorMessage)
+            throw error(code: code, sql: sql, message: message)
+        }
+    }
+
+    /// Prepares a statement the caller owns.
+    public func prepare(_ sql: String) throws -> Statement {
+        try Statement(database: self, sql: sql)
+    }
+
+    /// A prepared statement reused across calls (hot paths prepare once).
+    public func cached(_ sql: String) throws -> Statement {
+        if let statement = cache[sql] { return statement }
+        let statement = try Statement(database: self, sql: sql)
+        cache[sql] = statement
+        return statement
+    }
+
+    /// Runs a cached statement with `values`.
+    public func run(_ sql: String, _ values: [SQLValue] = []) throws {
+        try cached(sql).execute(values)
+    }
+
+    /// Rows of a cached statement, each mapped with `transform`.
+    public func rows<T>(_ sql: String, _ values: [SQLValue] = [], _ transform: (Statement) throws -> T) throws -> [T] {
+        try cached(sql).map(values, transform)
+    }
+
+    /// The first row of a cached statement mapped with `transform`, or nil.
+    public func first<T>(_ sql: String, _ values: [SQLValue] = [], _ transform: (Statement) throws -> T) throws -> T? {
+        try cached(sql).first(values, transform)
+    }
+
+    /// The first column of the first row as an integer (e.g. `count(*)`), or nil.
+    public func scalarInt(_ sql: String, _ values: [SQLValue] = []) throws -> Int? {
+        try first(sql, values) { $0.int(at: 0) } ?? nil
+    }
+
+    /// The first column of the first row as text, or nil.
+    public func scalarText(_ sql: String, _ values: [SQLValue] = []) throws -> String? {
+        try first(sql, values) { $0.text(at: 0) } ?? nil
+    }
+
+    /// Rows changed by the last INSERT, UPDATE or DELETE.
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+
+    /// Rowid of the last inserted row.
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// True while a transaction is open.
+    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
+    /// Runs `body` in a transaction: BEGIN IMMEDIATE (so writers queue on the busy timeout up front),
+    /// COMMIT when it returns, ROLLBACK when it throws.
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        let result: T
+        do {
+            result = try body()
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+        do {
+            try execute("COMMIT")
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+        return result
+    }
+
+    /// Runs `body` in a savepoint nested in the current transaction; rolls back to it when `body` throws.
+    public func savepoint<T>(_ name: String = "registry", _ body: () throws -> T) throws -> T {
+        precondition(name.allSatisfy { $0.isLetter || $0 == "_" }, "savepoint names are identifiers")
+        try execute("SAVEPOINT \(name)")
+        do {
+            let result = try body()
+            try execute("RELEASE \(name)")
+            return result
+        } catch {
+            try? execute("ROLLBACK TO \(name)")
+            try? execute("RELEASE \(name)")
+            throw error
+        }
+    }
+
+    /// Writes a consistent copy of the database to `destination` (VACUUM INTO), even while others write.
+    public func backup(to destination: String) throws {
+        try cached("VACUUM INTO ?").execute([.text(destination)])
+    }
+
+    /// Maps an SQLite result code to a `RegistryError`, with SQLite's message and the SQL.
+    func error(code: Int32, sql: String?, message: String? = nil) -> RegistryError {
+        let message = message ?? String(cString: sqlite3_errmsg(handle))
+        let primary = code & 0xFF
+        switch primary {
+        case SQLITE_BUSY, SQLITE_LOCKED:
+            return .busy(message: message)
+        case SQLITE_FULL:
+            return .io(path: path, message: "disk full: \(message)")
+        case SQLITE_IOERR:
+            return .io(path: path, message: message)
+        case SQLITE_READONLY:
+            return .cannotCreate(path: path, reason: "the database is read-only (\(message))")
+        case SQLITE_CANTOPEN:
+            return .cannotCreate(path: path, reason: message)
+        default:
+            return .sqlite(code: primary, extendedCode: code, message: message, sql: sql)
+        }
+    }
+}

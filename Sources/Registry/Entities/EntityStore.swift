@@ -1,0 +1,139 @@
+/// Reads and writes entities and their versions; keeps the full-text index in step.
+///
+/// Every write appends an `entity_versions` row and an audit entry in the caller's transaction;
+/// the `entities` row is the current state and is the only row updated in place.
+struct EntityStore {
+    let database: Database
+    let audit: AuditLog
+
+    static let columns = """
+        id, version, kind, name, nip, regon, krs, pkd, street, postal_code, city, teryt, founded_on,
+        closed_on, close_reason, email, phone, www, latitude, longitude, capacity, operator_id, operator_teryt,
+        note, created_at, updated_at
+        """
+
+    /// Builds an entity from a row selected with `columns` starting at column `offset`.
+    static func entity(_ row: Statement, offset: Int32 = 0) -> Entity {
+        func text(_ index: Int32) -> String? { row.text(at: offset + index) }
+        var fields = EntityFields(kind: EntityKind(rawValue: text(2) ?? "") ?? .inny, name: text(3) ?? "")
+        fields.nip = text(4)
+        fields.regon = text(5)
+        fields.krs = text(6)
+        fields.pkd = text(7)
+        fields.street = text(8)
+        fields.postalCode = text(9)
+        fields.city = text(10)
+        fields.teryt = text(11)
+        fields.foundedOn = text(12).flatMap { LocalDate(iso: $0) }
+        fields.email = text(15)
+        fields.phone = text(16)
+        fields.www = text(17)
+        fields.latitude = row.double(at: offset + 18)
+        fields.longitude = row.double(at: offset + 19)
+        fields.capacity = row.int(at: offset + 20)
+        fields.operatorID = text(21)
+        fields.operatorTeryt = text(22)
+        fields.note = text(23)
+        return Entity(
+            id: text(0) ?? "", version: row.int(at: offset + 1) ?? 0, fields: fields,
+            closedOn: text(13).flatMap { LocalDate(iso: $0) }, closeReason: text(14),
+            createdAt: text(24) ?? "", updatedAt: text(25) ?? "")
+    }
+
+    func entity(id: String) throws -> Entity? {
+        try database.first("SELECT \(Self.columns) FROM entities WHERE id = ?", [.text(id)]) { Self.entity($0) }
+    }
+
+    /// Ids of entities holding `value` in the identifier column `field` (nip, regon or krs).
+    func ids(where field: String, equals value: String) throws -> [String] {
+        precondition(["nip", "regon", "krs", "id"].contains(field))
+        return try database.rows("SELECT id FROM entities WHERE \(field) = ?", [.text(value)]) { $0.text(at: 0) ?? "" }
+    }
+
+    /// Refuses `fields` when one of its identifiers belongs to another entity.
+    func checkUnique(_ fields: EntityFields, exceptID: String?) throws {
+        for (name, value) in [("nip", fields.nip), ("regon", fields.regon), ("krs", fields.krs)] {
+            guard let value else { continue }
+            if let holder = try ids(where: name, equals: value).first(where: { $0 != exceptID }) {
+                let entity = try entity(id: holder)
+                throw RegistryError.conflict(
+                    field: name, value: value, existing: "\(holder) (\(entity?.fields.name ?? "?"))")
+            }
+        }
+    }
+
+    /// Writes `entity` as its new current state and appends its version and audit entry.
+    func save(_ entity: Entity, previous: Entity?, change: String, reason: String?, context: ChangeContext) throws {
+        let fields = entity.fields
+        var values: [SQLValue] = [
+            .text(entity.id), .integer(Int64(entity.version)), .text(fields.kind.rawValue), .text(fields.name),
+            SQLValue(fields.nip), SQLValue(fields.regon), SQLValue(fields.krs), SQLValue(fields.pkd),
+            SQLValue(fields.street), SQLValue(fields.postalCode), SQLValue(fields.city), SQLValue(fields.teryt),
+            SQLValue(fields.foundedOn?.description), SQLValue(entity.closedOn?.description), SQLValue(entity.closeReason),
+            SQLValue(fields.email), SQLValue(fields.phone), SQLValue(fields.www), SQLValue(fields.latitude),
+            SQLValue(fields.longitude), SQLValue(fields.capacity), SQLValue(fields.operatorID),
+            SQLValue(fields.operatorTeryt), SQLValue(fields.note),
+        ]
+        if previous == nil {
+            try database.run(
+                "INSERT INTO entities (\(Self.columns)) VALUES (\(Array(repeating: "?", count: 26).joined(separator: ", ")))",
+                values + [.text(entity.createdAt), .text(entity.updatedAt)])
+        } else {
+            try database.run(
+                """
+                UPDATE entities SET version = ?2, kind = ?3, name = ?4, nip = ?5, regon = ?6, krs = ?7, pkd = ?8,
+                    street = ?9, postal_code = ?10, city = ?11, teryt = ?12, founded_on = ?13, closed_on = ?14,
+                    close_reason = ?15, email = ?16, phone = ?17, www = ?18, latitude = ?19, longitude = ?20,
+                    capacity = ?21, operator_id = ?22, operator_teryt = ?23, note = ?24, updated_at = ?25
+                WHERE id = ?1
+                """, values + [.text(entity.updatedAt)])
+        }
+        values.insert(contentsOf: [.text(change), SQLValue(reason), .text(context.recordedAt), .text(context.actor),
+                                   SQLValue(context.batchID)], at: 2)
+        try database.run(
+            """
+            INSERT INTO entity_versions (entity_id, version, change, reason, recorded_at, actor, batch_id, kind, name,
+                nip, regon, krs, pkd, street, postal_code, city, teryt, founded_on, closed_on, close_reason, email,
+                phone, www, latitude, longitude, capacity, operator_id, operator_teryt, note)
+            VALUES (\(Array(repeating: "?", count: 29).joined(separator: ", ")))
+            """, values)
+        try audit.append(
+            recordedAt: context.recordedAt, actor: context.actor, action: "entity.\(change)", objectType: "entity",
+            objectID: entity.id, before: previous?.auditState, after: entity.auditState, batchID: context.batchID)
+        try refreshSearch(entityID: entity.id)
+    }
+
+    /// Rewrites the entity's row in the full-text index from its current state and certificate scopes.
+    func refreshSearch(entityID: String) throws {
+        guard let row = try database.first(
+            """
+            SELECT e.rowid, e.name, e.city, e.street, e.note,
+                   (SELECT group_concat(ev.scope, ' ') FROM certificates c JOIN certificate_events ev
+                      ON ev.certificate_id = c.id WHERE c.entity_id = e.id AND ev.scope IS NOT NULL)
+            FROM entities e WHERE e.id = ?
+            """, [.text(entityID)], { row in
+                (rowid: row.int(at: 0) ?? 0, texts: (1...5).map { row.text(at: Int32($0)) })
+            })
+        else { return }
+        try database.run("DELETE FROM entity_search WHERE rowid = ?", [.integer(Int64(row.rowid))])
+        try database.run(
+            "INSERT INTO entity_search (rowid, name, city, street, note, scopes) VALUES (?, ?, ?, ?, ?, ?)",
+            [.integer(Int64(row.rowid))] + row.texts.map { SQLValue($0.map(TextFolding.fold)) })
+    }
+
+    /// Every recorded version of an entity, oldest first.
+    func versions(id: String) throws -> [EntityVersion] {
+        try database.rows(
+            """
+            SELECT entity_id, version, kind, name, nip, regon, krs, pkd, street, postal_code, city, teryt, founded_on,
+                   closed_on, close_reason, email, phone, www, latitude, longitude, capacity, operator_id,
+                   operator_teryt, note, recorded_at, recorded_at, change, reason, actor, batch_id
+            FROM entity_versions WHERE entity_id = ? ORDER BY version
+            """, [.text(id)]
+        ) { row in
+            EntityVersion(
+                entity: Self.entity(row), change: row.text(at: 26) ?? "", reason: row.text(at: 27),
+                recordedAt: row.text(at: 24) ?? "", actor: row.text(at: 28) ?? "", batchID: row.text(at: 29))
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+
+extension Registry {
+    var entities: EntityStore { EntityStore(database: database, audit: audit) }
+
+    func validator() throws -> EntityValidator {
+        EntityValidator(terytCodes: try terytCodes(), resolveOperator: { try self.resolveEntity($0) })
+    }
+
+    /// Adds a new entity and returns it (version 1).
+    @discardableResult
+    public func addEntity(_ input: EntityInput, reason: String? = nil) throws -> Entity {
+        let fields = try validator().fields(from: input, base: nil)
+        return try write { context in
+            try entities.checkUnique(fields, exceptID: nil)
+            let entity = Entity(
+                id: Identifier.make(at: clock.date()), version: 1, fields: fields, closedOn: nil, closeReason: nil,
+                createdAt: context.recordedAt, updatedAt: context.recordedAt)
+            try entities.save(entity, previous: nil, change: "add", reason: reason, context: context)
+            return entity
+        }
+    }
+
+    /// Applies `input` to the entity `reference`; returns the entity and whether anything changed
+    /// (an update that changes nothing records no version).
+    @discardableResult
+    public func updateEntity(_ reference: String, _ input: EntityInput, reason: String? = nil) throws -> (entity: Entity, changed: Bool) {
+        try write { context in
+            let current = try entity(reference)
+            let fields = try validator().fields(from: input, base: current.fields)
+            guard fields != current.fields else { return (current, false) }
+            try entities.checkUnique(fields, exceptID: current.id)
+            let updated = Entity(
+                id: current.id, version: current.version + 1, fields: fields, closedOn: current.closedOn,
+                closeReason: current.closeReason, createdAt: current.createdAt, updatedAt: context.recordedAt)
+            try entities.save(updated, previous: current, change: "update", reason: reason, context: context)
+            return (updated, true)
+        }
+    }
+
+    /// Records that the entity `reference` closed on `date` (entities are never deleted).
+    @discardableResult
+    public func closeEntity(_ reference: String, on date: LocalDate, reason: String? = nil) throws -> Entity {
+        try write { context in
+            let current = try entity(reference)
+            if let closed = current.closedOn {
+                throw RegistryError.invalidValue(
+                    field: "closed_on", value: date.description,
+                    rule: "entity \(current.id) is already closed (on \(closed))")
+            }
+            if let founded = current.fields.foundedOn, date < founded {
+                throw RegistryError.invalidValue(
+                    field: "closed_on", value: date.description,
+                    rule: "is before the founding date \(founded)")
+            }
+            let closed = Entity(
+                id: current.id, version: current.version + 1, fields: current.fields, closedOn: date,
+                closeReason: reason, createdAt: current.createdAt, updatedAt: context.recordedAt)
+            try entities.save(closed, previous: current, change: "close", reason: reason, context: context)
+            return closed
+        }
+    }
+
+    /// The entity that `reference` (id, NIP, REGON or KRS) names.
+    public func entity(_ reference: String) throws -> Entity {
+        let id = try resolveEntity(reference)
+        guard let entity = try entities.entity(id: id) else {
+            throw RegistryError.notFound(kind: "entity", reference: reference)
+        }
+        return entity
+    }
+
+    /// Every recorded version of the entity `reference`, oldest first.
+    public func entityHistory(_ reference: String) throws -> [EntityVersion] {
+        try entities.versions(id: resolveEntity(reference))
+    }
+
+    /// Resolves an entity reference to its id: a registry id, a NIP, REGON or KRS (digits with or
+    /// without dashes; a `nip:`, `regon:` or `krs:` prefix says which when a number could be either).
+    public func resolveEntity(_ reference: String) throws -> String {
+        let trimmed = reference.trimmingCharacters(in: .whitespaces)
+        if Identifier.isIdentifier(trimmed) {
+            let id = trimmed.lowercased()
+            guard try !entities.ids(where: "id", equals: id).isEmpty else {
+                throw RegistryError.notFound(kind: "entity", reference: reference)
+            }
+            return id
+        }
+        let lowered = trimmed.lowercased()
+        for (prefix, field) in [("nip:", "nip"), ("regon:", "regon"), ("krs:", "krs")] where lowered.hasPrefix(prefix) {
+            let value = String(trimmed.dropFirst(prefix.count))
+            let normalized: String
+            switch field {
+            case "nip": normalized = try NIP(value).digits
+            case "regon": normalized = try REGON(value).digits
+            default: normalized = try KRS(value).digits
+            }
+            guard let id = try entities.ids(where: field, equals: normalized).first else {
+                throw RegistryError.notFound(kind: "entity", reference: reference)
+            }
+            return id
+        }
+        var digits = lowered.filter { $0 != "-" && $0 != " " }
+        if digits.hasPrefix("pl") { digits.removeFirst(2) }
+        guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else {
+            throw RegistryError.notFound(kind: "entity", reference: reference)
+        }
+        var matches: [(String, String)] = []
+        if digits.count == 10 {
+            matches += try entities.ids(where: "nip", equals: digits).map { ($0, "NIP") }
+        }
+        if digits.count == 9 || digits.count == 14 {
+            matches += try entities.ids(where: "regon", equals: digits).map { ($0, "REGON") }
+        }
+        if digits.count <= 10 {
+            let krs = String(repeating: "0", count: 10 - digits.count) + digits
+            matches += try entities.ids(where: "krs", equals: krs).map { ($0, "KRS") }
+        }
+        let ids = Set(matches.map(\.0))
+        switch ids.count {
+        case 0: throw RegistryError.notFound(kind: "entity", reference: reference)
+        case 1: return matches[0].0
+        default:
+            throw RegistryError.ambiguous(
+                kind: "entity", reference: reference,
+                candidates: matches.map { "\($0.0) by \($0.1) (use nip:… or krs:…)" })
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import Crypto
+import Foundation
+
+/// One entry of the audit log.
+public struct AuditEntry: Sendable, Equatable {
+    public let seq: Int
+    public let recordedAt: String
+    public let actor: String
+    public let action: String
+    public let objectType: String
+    public let objectID: String?
+    /// Canonical JSON of the object before the change (nil when it did not exist).
+    public let before: String?
+    /// Canonical JSON of the object after the change.
+    public let after: String?
+    public let batchID: String?
+    public let prevHash: String
+    public let hash: String
+
+    /// The entry as a JSON object with snake_case keys.
+    public var json: JSONValue {
+        .object([
+            "seq": .int(seq), "recorded_at": .string(recordedAt), "actor": .string(actor),
+            "action": .string(action), "object_type": .string(objectType), "object_id": .string(objectID),
+            "before": .string(before), "after": .string(after), "batch_id": .string(batchID),
+            "prev_hash": .string(prevHash), "hash": .string(hash),
+        ])
+    }
+
+    /// SHA-256 over the previous hash and the canonical JSON of every other field: editing any
+    /// column of any entry, or removing one, breaks the chain from there on.
+    static func computeHash(
+        seq: Int, recordedAt: String, actor: String, action: String, objectType: String,
+        objectID: String?, before: String?, after: String?, batchID: String?, prevHash: String
+    ) -> String {
+        let payload = JSONValue.object([
+            "seq": .int(seq), "recorded_at": .string(recordedAt), "actor": .string(actor),
+            "action": .string(action), "object_type": .string(objectType), "object_id": .string(objectID),
+            "before": .string(before), "after": .string(after), "batch_id": .string(batchID),
+        ]).canonical
+        return SHA256.hash(data: Data((prevHash + "\n" + payload).utf8)).hexString
+    }
+}
+
+/// Appends to and verifies the hash-chained audit log.
+///
+/// Appends happen inside the caller's write transaction, which holds SQLite's write lock, so the
+/// chain head read at the first append stays valid until commit and is kept in memory after that.
+final class AuditLog {
+    static let genesisHash = String(repeating: "0", count: 64)
+    private unowned let database: Database
+    private var head: (seq: Int, hash: String)?
+
+    init(database: Database) {
+        self.database = database
+    }
+
+    /// Forgets the cached head; called when a write transaction starts or rolls back.
+    func invalidate() {
+        head = nil
+    }
+
+    /// Appends one entry and returns its sequence number.
+    @discardableResult
+    func append(
+        recordedAt: String, actor: String, action: String, objectType: String, objectID: String?,
+        before: JSONValue?, after: JSONValue?, batchID: String?
+    ) throws -> Int {
+        let previous = try currentHead()
+        let seq = previous.seq + 1
+        let beforeText = before?.canonical
+        let afterText = after?.canonical
+        let hash = AuditEntry.computeHash(
+            seq: seq, recordedAt: recordedAt, actor: actor, action: action, objectType: objectType,
+            objectID: objectID, before: beforeText, after: afterText, batchID: batchID, prevHash: previous.hash)
+        try database.run(
+            """
+            INSERT INTO audit_log (seq, recorded_at, actor, action, object_type, object_id, before, after, batch_id, prev_hash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [.integer(Int64(seq)), .text(recordedAt), .text(actor), .text(action), .text(objectType),
+             SQLValue(objectID), SQLValue(beforeText), SQLValue(afterText), SQLValue(batchID),
+             .text(previous.hash), .text(hash)])
+        head = (seq, hash)
+        return seq
+    }
+
+    private func currentHead() throws -> (seq: Int, hash: String) {
+        if let head { return head }
+        let stored = try database.first("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1") {
+            (seq: $0.int(at: 0) ?? 0, hash: $0.text(at: 1) ?? "")
+        }
+        let value = stored ?? (0, Self.genesisHash)
+        head = value
+        return value
+    }
+
+    /// The result of recomputing the chain.
+    struct Verification: Sendable {
+        let entries: Int
+        let headHash: String
+        /// The first entry that does not match, and why; nil when the chain is intact.
+        let firstProblem: (seq: Int, reason: String)?
+    }
+
+    /// Recomputes every hash from the first entry on and reports the first that does not match.
+    static func verify(_ database: Database) throws -> Verification {
+        var expectedSeq = 1
+        var previousHash = genesisHash
+        var problem: (Int, String)?
+        let statement = try database.prepare(
+            "SELECT seq, recorded_at, actor, action, object_type, object_id, before, after, batch_id, prev_hash, hash FROM audit_log ORDER BY seq")
+        var count = 0
+        try statement.forEachRow { row in
+            guard problem == nil else { return }
+            count += 1
+            let entry = entry(from: row)
+            if entry.seq != expectedSeq {
+                problem = (entry.seq, "sequence jumps from \(expectedSeq - 1) to \(entry.seq): entries are missing")
+                return
+            }
+            if entry.prevHash != previousHash {
+                problem = (entry.seq, "prev_hash does not match the hash of entry \(entry.seq - 1)")
+                return
+            }
+            let recomputed = AuditEntry.computeHash(
+                seq: entry.seq, recordedAt: entry.recordedAt, actor: entry.actor, action: entry.action,
+                objectType: entry.objectType, objectID: entry.objectID, before: entry.before,
+                after: entry.after, batchID: entry.batchID, prevHash: entry.prevHash)
+            if recomputed != entry.hash {
+                problem = (entry.seq, "content does not match its hash (the entry was altered after it was written)")
+                return
+            }
+            previousHash = entry.hash
+            expectedSeq += 1
+        }
+        return Verification(entries: count, headHash: previousHash, firstProblem: problem)
+    }
+
+    static func entry(from row: Statement) -> AuditEntry {
+        AuditEntry(
+            seq: row.int(at: 0) ?? 0, recordedAt: row.text(at: 1) ?? "", actor: row.text(at: 2) ?? "",
+            action: row.text(at: 3) ?? "", objectType: row.text(at: 4) ?? "", objectID: row.text(at: 5),
+            before: row.text(at: 6), after: row.text(at: 7), batchID: row.text(at: 8),
+            prevHash: row.text(at: 9) ?? "", hash: row.text(at: 10) ?? "")
+    }
+}

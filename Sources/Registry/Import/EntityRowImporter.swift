@@ -1,0 +1,161 @@
+/// Upserts entity rows: a row matches an existing entity by id, else NIP, else KRS, else REGON;
+/// new ones are inserted, changed ones updated (the old version kept), identical ones left alone.
+struct EntityRowImporter: RowImporter {
+    let registry: Registry
+    let validator: EntityValidator
+    /// Identifier → the record that claimed it first in this file.
+    private var seen: [String: Int] = [:]
+    private var communeCache: [String: Result<String, RegistryError>] = [:]
+
+    init(registry: Registry, validator: EntityValidator) {
+        self.registry = registry
+        self.validator = validator
+    }
+
+    static let schema = ImportSchema(
+        target: .entities,
+        fields: [
+            "id": ["identyfikator", "registry_id", "id podmiotu"],
+            "kind": ["forma prawna", "typ", "rodzaj", "forma", "typ podmiotu", "rodzaj podmiotu", "type"],
+            "name": ["nazwa", "nazwa podmiotu", "nazwa pes", "pełna nazwa"],
+            "nip": ["numer nip", "nr nip"],
+            "regon": ["numer regon", "nr regon"],
+            "krs": ["numer krs", "nr krs"],
+            "pkd": ["pkd 2007", "kod pkd", "przeważające pkd", "main_activity"],
+            "street": ["ulica", "adres", "ulica i numer", "address"],
+            "postal_code": ["kod pocztowy", "kod", "postcode", "zip"],
+            "city": ["miejscowość", "miasto", "town"],
+            "teryt": ["teryt gminy", "kod teryt", "kod teryt gminy", "teryt_gminy", "commune_code"],
+            "gmina": ["commune", "nazwa gminy"],
+            "powiat": ["county", "nazwa powiatu"],
+            "wojewodztwo": ["województwo", "voivodeship"],
+            "founded_on": ["data założenia", "founded", "data powstania", "data rejestracji", "founding_date"],
+            "closed_on": ["data zamknięcia", "data likwidacji", "closed"],
+            "close_reason": ["przyczyna zamknięcia", "przyczyna likwidacji"],
+            "email": ["e-mail", "adres e-mail", "mail"],
+            "phone": ["telefon", "tel", "nr telefonu"],
+            "www": ["strona www", "strona internetowa", "website", "url"],
+            "latitude": ["szerokość geograficzna", "lat", "szerokosc"],
+            "longitude": ["długość geograficzna", "lon", "lng", "dlugosc"],
+            "capacity": ["liczba miejsc", "liczba uczestników", "miejsca"],
+            "operator_id": ["operator", "podmiot prowadzący", "organ prowadzący"],
+            "operator_teryt": ["teryt operatora", "jst prowadząca"],
+            "note": ["uwagi", "notatka", "opis", "notes"],
+        ],
+        requiredFields: [["name"], ["kind"]],
+        ignoredColumns: ["status", "version", "created_at", "updated_at"])
+
+    private static let entityFields: [String: EntityField] = Dictionary(
+        uniqueKeysWithValues: EntityField.allCases.map { ($0.rawValue, $0) })
+
+    mutating func apply(_ row: ImportRow, context: ChangeContext) throws -> RowOutcome {
+        var input: EntityInput = [:]
+        for (name, value) in row.values {
+            if let field = Self.entityFields[name] { input[field] = value }
+        }
+        if row.nonEmpty("teryt") == nil, let gmina = row.nonEmpty("gmina") {
+            input[.teryt] = try commune(gmina, county: row.nonEmpty("powiat"), voivodeship: row.nonEmpty("wojewodztwo"))
+        }
+
+        // Identifiers are normalised first: they decide which entity the row is about.
+        let id = try row.nonEmpty("id").map { text -> String in
+            guard Identifier.isIdentifier(text) else {
+                throw RegistryError.invalidValue(field: "id", value: text, rule: "is not a registry id (UUID)")
+            }
+            return text.lowercased()
+        }
+        let nip = try row.nonEmpty("nip").map { try NIP($0).digits }
+        let krs = try row.nonEmpty("krs").map { try KRS($0).digits }
+        let regon = try row.nonEmpty("regon").map { try REGON($0).digits }
+        try claim([("id", id), ("nip", nip), ("krs", krs), ("regon", regon)], row: row)
+
+        let store = registry.entities
+        var current: Entity?
+        for (column, value) in [("id", id), ("nip", nip), ("krs", krs), ("regon", regon)] {
+            guard let value, let match = try store.ids(where: column, equals: value).first else { continue }
+            current = try store.entity(id: match)
+            break
+        }
+        if let id, let current, current.id != id {
+            throw RegistryError.invalidValue(
+                field: "id", value: id, rule: "names no entity, but the row's identifiers belong to \(current.id)")
+        }
+        let fields = try validator.fields(from: input, base: current?.fields)
+        let closedOn = try closing(row, current: current)
+        let closeReason = row["close_reason"].map { $0.isEmpty ? nil : $0 } ?? current?.closeReason
+        try store.checkUnique(fields, exceptID: current?.id ?? id)
+
+        guard let current else {
+            let entity = Entity(
+                id: id ?? Identifier.make(at: registry.clock.date()), version: 1, fields: fields, closedOn: nil,
+                closeReason: nil, createdAt: context.recordedAt, updatedAt: context.recordedAt)
+            try store.save(entity, previous: nil, change: "add", reason: nil, context: context)
+            if let closedOn {
+                let closed = Entity(
+                    id: entity.id, version: 2, fields: fields, closedOn: closedOn, closeReason: closeReason,
+                    createdAt: entity.createdAt, updatedAt: context.recordedAt)
+                try store.save(closed, previous: entity, change: "close", reason: closeReason, context: context)
+            }
+            return RowOutcome(action: "insert", id: entity.id)
+        }
+        if fields == current.fields, closedOn == current.closedOn, closeReason == current.closeReason {
+            return RowOutcome(action: "unchanged", id: current.id)
+        }
+        let change: String
+        switch (current.closedOn, closedOn) {
+        case (nil, .some): change = "close"
+        case (.some, nil): change = "reopen"
+        default: change = "update"
+        }
+        let updated = Entity(
+            id: current.id, version: current.version + 1, fields: fields, closedOn: closedOn,
+            closeReason: closedOn == nil ? nil : closeReason, createdAt: current.createdAt,
+            updatedAt: context.recordedAt)
+        try store.save(updated, previous: current, change: change, reason: nil, context: context)
+        return RowOutcome(action: "update", id: current.id)
+    }
+
+    /// The closing date the row asks for: its `closed_on` cell when the file has that column.
+    private func closing(_ row: ImportRow, current: Entity?) throws -> LocalDate? {
+        guard let text = row["closed_on"] else { return current?.closedOn }
+        guard !text.isEmpty else { return nil }
+        let date = try LocalDate.parse(text, field: "closed_on")
+        return date
+    }
+
+    /// Two rows of one file claiming the same identifier: the second is an error.
+    private mutating func claim(_ identifiers: [(String, String?)], row: ImportRow) throws {
+        for (field, value) in identifiers {
+            guard let value else { continue }
+            let key = field + ":" + value
+            if let first = seen[key] {
+                throw RegistryError.invalidValue(
+                    field: field, value: value, rule: "already given in record \(first) of this file")
+            }
+        }
+        for (field, value) in identifiers {
+            if let value { seen[field + ":" + value] = row.record }
+        }
+    }
+
+    private mutating func commune(_ name: String, county: String?, voivodeship: String?) throws -> String {
+        let key = [name, county ?? "", voivodeship ?? ""].joined(separator: "\u{1F}")
+        if let cached = communeCache[key] { return try cached.get() }
+        let result: Result<String, RegistryError>
+        do {
+            result = .success(try registry.resolveCommune(name: name, county: county, voivodeship: voivodeship))
+        } catch let error as RegistryError {
+            let message: String
+            switch error {
+            case let .ambiguous(_, _, candidates):
+                message = "names \(candidates.count) communes; add a Powiat column or give the TERYT code: "
+                    + candidates.joined(separator: "; ")
+            default:
+                message = "is not a commune in the TERYT dictionary"
+            }
+            result = .failure(.invalidValue(field: "gmina", value: name, rule: message))
+        }
+        communeCache[key] = result
+        return try result.get()
+    }
+}

@@ -1,0 +1,155 @@
+import Crypto
+import Foundation
+
+extension Registry {
+    /// Imports `path` (`-` for standard input) as one transaction.
+    ///
+    /// With `.abort`, any invalid row means nothing is written and every bad row is reported; with
+    /// `.skip`, valid rows are written and invalid ones go to `rejectsPath`. A dry run reports
+    /// exactly what would change and writes nothing.
+    public func importFile(
+        _ path: String, options: ImportOptions, progress: ((ImportProgress) -> Void)? = nil
+    ) throws -> ImportReport {
+        // Standard input is spooled to a temporary file first: the encoding check and the batch's
+        // SHA-256 both need to read the bytes before the rows are applied.
+        let spool = path == "-" ? try SpooledInput.standardInput() : nil
+        defer { spool?.remove() }
+        let source = spool?.path ?? path
+        let sha256 = try FileDigest.sha256(path: source)
+        let reader = try CSVReader(path: source, delimiter: options.delimiter, encoding: options.encoding)
+        switch options.target {
+        case .entities:
+            var importer = EntityRowImporter(registry: self, validator: try validator())
+            return try runImport(reader: reader, path: path, sha256: sha256, options: options,
+                                 importer: &importer, progress: progress)
+        case .certificates, .resources, .needs:
+            throw RegistryError.usage("import of \(options.target.rawValue) is not available yet")
+        }
+    }
+
+    /// Thrown inside the transaction to roll it back while still returning the report.
+    private struct Rollback: Error {
+        let report: ImportReport
+    }
+
+    private func runImport<Importer: RowImporter>(
+        reader: CSVReader, path: String, sha256: String, options: ImportOptions, importer: inout Importer,
+        progress: ((ImportProgress) -> Void)?
+    ) throws -> ImportReport {
+        let schema = Importer.schema
+        let header = reader.header.map { $0.trimmingCharacters(in: .whitespaces) }
+        let map = try HeaderMap(header: header, schema: schema, mappings: options.mappings, fileName: path)
+        var report = ImportReport(
+            file: path, encoding: reader.encoding.rawValue,
+            delimiter: String(UnicodeScalar(reader.delimiter)), dryRun: options.dryRun)
+        if !map.unknown.isEmpty {
+            report.warnings.append("ignored columns: " + map.unknown.map { "\"\($0)\"" }.joined(separator: ", "))
+        }
+        var rejects = try options.rejectsPath.map { path in
+            try RejectsFile(path: path, header: reader.header, delimiter: reader.delimiter)
+        }
+        do {
+            report = try write { context in
+                var context = context
+                let batchID = Identifier.make(at: clock.date())
+                context.batchID = batchID
+                var report = report
+                while let record = try reader.next() {
+                    report.rows += 1
+                    if report.rows % 10_000 == 0 {
+                        progress?(ImportProgress(rows: report.rows, bytesRead: reader.bytesRead, totalBytes: reader.totalBytes))
+                    }
+                    let outcome: RowOutcome
+                    do {
+                        guard record.fields.count == header.count else {
+                            throw RegistryError.invalidRecord(RecordProblem(
+                                record: record.number, line: record.line,
+                                message: "has \(record.fields.count) fields, the header has \(header.count)"))
+                        }
+                        var values: [String: String] = [:]
+                        for (index, field) in map.fieldOfColumn {
+                            values[field] = record.fields[index].trimmingCharacters(in: .whitespacesAndNewlines)
+                        }
+                        outcome = try importer.apply(
+                            ImportRow(record: record.number, line: record.line, values: values), context: context)
+                    } catch let error as RegistryError {
+                        let problem = Self.problem(error, record: record.number, line: record.line, map: map)
+                        report.rejected += 1
+                        report.errors.append(problem)
+                        if options.recordActions {
+                            report.actions.append(.init(record: record.number, line: record.line, action: "reject", id: nil))
+                        }
+                        try rejects?.write(record.fields, error: problem.description)
+                        continue
+                    }
+                    switch outcome.action {
+                    case "insert": report.inserted += 1
+                    case "update": report.updated += 1
+                    default: report.unchanged += 1
+                    }
+                    if options.recordActions {
+                        report.actions.append(.init(record: record.number, line: record.line, action: outcome.action, id: outcome.id))
+                    }
+                }
+                progress?(ImportProgress(rows: report.rows, bytesRead: reader.bytesRead, totalBytes: reader.totalBytes))
+                if options.dryRun || (options.onError == .abort && report.rejected > 0) {
+                    throw Rollback(report: report)
+                }
+                report.batchID = batchID
+                try recordBatch(report, batchID: batchID, target: schema.target, sha256: sha256,
+                                options: options, context: context)
+                return report
+            }
+        } catch let rollback as Rollback {
+            report = rollback.report
+        }
+        try rejects?.close()
+        return report
+    }
+
+    private func recordBatch(
+        _ report: ImportReport, batchID: String, target: ImportTarget, sha256: String, options: ImportOptions,
+        context: ChangeContext
+    ) throws {
+        let optionsJSON = JSONValue.object([
+            "delimiter": .string(report.delimiter), "encoding": .string(options.encoding.rawValue),
+            "on_error": .string(options.onError.rawValue),
+            "map": .object(options.mappings.mapValues { .string($0) }),
+        ])
+        let fileName = report.file == "-" ? "-" : (report.file as NSString).lastPathComponent
+        try database.run(
+            """
+            INSERT INTO import_batches (id, target, file_name, file_sha256, encoding, delimiter, options, rows,
+                inserted, updated, unchanged, rejected, actor, started_at, finished_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [.text(batchID), .text(target.rawValue), .text(fileName), .text(sha256), .text(report.encoding),
+             .text(report.delimiter), .text(optionsJSON.canonical), .integer(Int64(report.rows)),
+             .integer(Int64(report.inserted)), .integer(Int64(report.updated)), .integer(Int64(report.unchanged)),
+             .integer(Int64(report.rejected)), .text(context.actor), .text(context.recordedAt), .text(clock.timestamp())])
+        try audit.append(
+            recordedAt: context.recordedAt, actor: context.actor, action: "import.\(target.rawValue)",
+            objectType: "import_batch", objectID: batchID, before: nil,
+            after: .object([
+                "file_name": .string(fileName), "file_sha256": .string(sha256), "rows": .int(report.rows),
+                "inserted": .int(report.inserted), "updated": .int(report.updated),
+                "unchanged": .int(report.unchanged), "rejected": .int(report.rejected), "options": optionsJSON,
+            ]),
+            batchID: batchID)
+    }
+
+    /// Names the record, line, column (as the file's header says it), value and rule.
+    private static func problem(_ error: RegistryError, record: Int, line: Int, map: HeaderMap) -> RecordProblem {
+        switch error {
+        case let .invalidRecord(problem):
+            return problem
+        case let .invalidValue(field, value, rule):
+            return RecordProblem(record: record, line: line, column: map.columnName(of: field), value: value, message: rule)
+        case let .conflict(field, value, existing):
+            return RecordProblem(record: record, line: line, column: map.columnName(of: field), value: value,
+                                 message: "already held by \(existing)")
+        default:
+            return RecordProblem(record: record, line: line, message: error.description)
+        }
+    }
+}

@@ -1,0 +1,30 @@
+/// One data record with its cells keyed by field name (trimmed; absent columns are absent).
+struct ImportRow {
+    let record: Int
+    let line: Int
+    let values: [String: String]
+
+    /// The trimmed cell for `field`: nil when the file has no such column, "" when the cell is empty.
+    subscript(field: String) -> String? { values[field] }
+
+    /// The cell for `field` when it is present and not empty.
+    func nonEmpty(_ field: String) -> String? {
+        guard let value = values[field], !value.isEmpty else { return nil }
+        return value
+    }
+}
+
+/// What an importer did with one row.
+struct RowOutcome {
+    /// `insert`, `update` or `unchanged`.
+    let action: String
+    let id: String
+}
+
+/// Applies the rows of one import target, inside the import's transaction.
+protocol RowImporter {
+    /// The fields this target accepts, required columns and derived columns to ignore.
+    static var schema: ImportSchema { get }
+    /// Validates `row` and writes it; throws `RegistryError` for an invalid row, having written nothing.
+    mutating func apply(_ row: ImportRow, context: ChangeContext) throws -> RowOutcome
+}

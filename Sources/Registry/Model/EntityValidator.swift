@@ -1,0 +1,140 @@
+import Foundation
+
+/// Turns raw input into validated entity fields: the one place every path in (CLI, import) uses.
+struct EntityValidator {
+    /// Every TERYT code in the registry's dictionary.
+    let terytCodes: Set<String>
+    /// Resolves an operator reference (id, NIP, KRS, REGON) to an entity id.
+    let resolveOperator: (String) throws -> String
+
+    /// Applies `input` on top of `base` (nil for a new entity) and validates the result.
+    func fields(from input: EntityInput, base: EntityFields?) throws -> EntityFields {
+        func value(_ field: EntityField) -> String?? {
+            guard let raw = input[field] else { return .none }
+            let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            return .some(trimmed.isEmpty ? nil : trimmed)
+        }
+        func invalid(_ field: EntityField, _ text: String, _ rule: String) -> RegistryError {
+            .invalidValue(field: field.rawValue, value: text, rule: rule)
+        }
+
+        let kind: EntityKind
+        switch value(.kind) {
+        case .some(.some(let text)): kind = try EntityKind.parse(text)
+        case .some(.none): throw invalid(.kind, input[.kind] ?? "", "is required")
+        case .none:
+            guard let base else { throw invalid(.kind, "", "is required") }
+            kind = base.kind
+        }
+        let name: String
+        switch value(.name) {
+        case .some(.some(let text)): name = text
+        case .some(.none): throw invalid(.name, input[.name] ?? "", "is required")
+        case .none:
+            guard let base else { throw invalid(.name, "", "is required") }
+            name = base.name
+        }
+        var fields = base ?? EntityFields(kind: kind, name: name)
+        fields.kind = kind
+        fields.name = name
+
+        if case let .some(text) = value(.nip) { fields.nip = try text.map { try NIP($0).digits } }
+        if case let .some(text) = value(.regon) { fields.regon = try text.map { try REGON($0).digits } }
+        if case let .some(text) = value(.krs) { fields.krs = try text.map { try KRS($0).digits } }
+        if case let .some(text) = value(.pkd) { fields.pkd = try text.map { try PKD($0).code } }
+        if case let .some(text) = value(.postalCode) { fields.postalCode = try text.map { try PostalCode($0).code } }
+        if case let .some(text) = value(.street) { fields.street = text }
+        if case let .some(text) = value(.city) { fields.city = text }
+        if case let .some(text) = value(.note) { fields.note = text }
+        if case let .some(text) = value(.teryt) {
+            fields.teryt = try text.map { try commune($0, field: .teryt) }
+        }
+        if case let .some(text) = value(.foundedOn) {
+            fields.foundedOn = try text.map { try LocalDate.parse($0, field: EntityField.foundedOn.rawValue) }
+        }
+        if case let .some(text) = value(.email) { fields.email = try text.map { try EmailAddress($0).text } }
+        if case let .some(text) = value(.www) { fields.www = try text.map { try WebAddress($0).text } }
+        if case let .some(text) = value(.phone) { fields.phone = try text.map { try PhoneNumber($0).text } }
+        if case let .some(text) = value(.latitude) {
+            fields.latitude = try text.map { try coordinate($0, field: .latitude, range: 49.0...54.9) }
+        }
+        if case let .some(text) = value(.longitude) {
+            fields.longitude = try text.map { try coordinate($0, field: .longitude, range: 14.1...24.2) }
+        }
+        if case let .some(text) = value(.capacity) {
+            fields.capacity = try text.map { text in
+                guard let number = Int(text), number > 0 else {
+                    throw invalid(.capacity, text, "must be a whole number of places greater than 0")
+                }
+                return number
+            }
+        }
+        if case let .some(text) = value(.operatorID) { fields.operatorID = try text.map(resolveOperator) }
+        if case let .some(text) = value(.operatorTeryt) {
+            fields.operatorTeryt = try text.map { code in
+                guard terytCodes.contains(code) else {
+                    throw invalid(.operatorTeryt, code, "is not a unit in the TERYT dictionary")
+                }
+                return code
+            }
+        }
+        try checkKindRules(fields)
+        return fields
+    }
+
+    private func commune(_ text: String, field: EntityField) throws -> String {
+        let digits = text.filter { !$0.isWhitespace }
+        guard digits.utf8.count == 7, digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+            throw RegistryError.invalidValue(
+                field: field.rawValue, value: text, rule: "must be a 7-digit TERYT commune code (WWPPGGR)")
+        }
+        guard terytCodes.contains(digits) else {
+            throw RegistryError.invalidValue(
+                field: field.rawValue, value: text, rule: "is not a commune in the TERYT dictionary")
+        }
+        return digits
+    }
+
+    private func coordinate(_ text: String, field: EntityField, range: ClosedRange<Double>) throws -> Double {
+        // Polish spreadsheets write decimal commas.
+        guard let number = Double(text.replacingOccurrences(of: ",", with: ".")), number.isFinite else {
+            throw RegistryError.invalidValue(field: field.rawValue, value: text, rule: "must be a decimal number")
+        }
+        guard range.contains(number) else {
+            throw RegistryError.invalidValue(
+                field: field.rawValue, value: text,
+                rule: "must lie in Poland (\(range.lowerBound)–\(range.upperBound) degrees)")
+        }
+        return number
+    }
+
+    private func checkKindRules(_ fields: EntityFields) throws {
+        let units = "CIS, KIS, WTZ and ZAZ"
+        if !fields.kind.isReintegrationUnit {
+            if let capacity = fields.capacity {
+                throw RegistryError.invalidValue(
+                    field: "capacity", value: String(capacity),
+                    rule: "is recorded only for \(units), not for kind \(fields.kind.rawValue)")
+            }
+            if let id = fields.operatorID {
+                throw RegistryError.invalidValue(
+                    field: "operator_id", value: id,
+                    rule: "is recorded only for \(units), not for kind \(fields.kind.rawValue)")
+            }
+            if let code = fields.operatorTeryt {
+                throw RegistryError.invalidValue(
+                    field: "operator_teryt", value: code,
+                    rule: "is recorded only for \(units), not for kind \(fields.kind.rawValue)")
+            }
+        }
+        if fields.operatorID != nil, let code = fields.operatorTeryt {
+            throw RegistryError.invalidValue(
+                field: "operator_teryt", value: code,
+                rule: "give either operator_id (an entity) or operator_teryt (a local government), not both")
+        }
+        if (fields.latitude == nil) != (fields.longitude == nil) {
+            let field = fields.latitude == nil ? "latitude" : "longitude"
+            throw RegistryError.invalidValue(field: field, value: "", rule: "is required when the other coordinate is given")
+        }
+    }
+}

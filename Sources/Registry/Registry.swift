@@ -1,0 +1,163 @@
+import Foundation
+
+/// The registry: one SQLite file holding entities, certifications, resources, needs and their history.
+///
+/// ```swift
+/// let registry = try Registry.open(at: "registry.sqlite", actor: "anna", access: .write)
+/// let entity = try registry.addEntity([.kind: "cis", .name: "CIS Olsztyn", .teryt: "2862011"])
+/// ```
+public final class Registry {
+    /// The connection; exposed for read-only queries and tests.
+    public let database: Database
+    /// Who is recorded as making changes.
+    public let actor: String
+    let clock: Clock
+    let audit: AuditLog
+    private var terytCodeCache: Set<String>?
+
+    /// How a command uses the registry file.
+    public enum Access: Sendable {
+        /// Read only; the file must exist.
+        case read
+        /// Read and write; the file must exist.
+        case write
+        /// Read and write; a missing (or empty) file becomes a new, migrated registry.
+        case writeOrCreate
+    }
+
+    init(database: Database, actor: String, clock: Clock) {
+        self.database = database
+        self.actor = actor
+        self.clock = clock
+        self.audit = AuditLog(database: database)
+    }
+
+    /// Opens the registry at `path`, refusing a schema that is behind (`registry migrate`) or newer.
+    public static func open(
+        at path: String, actor: String, access: Access, clock: Clock = .system,
+        busyTimeoutMilliseconds: Int32 = 30_000
+    ) throws -> Registry {
+        let database: Database
+        switch access {
+        case .read:
+            database = try Database(path: path, access: .readOnly, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+        case .write:
+            database = try Database(path: path, access: .readWrite, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+        case .writeOrCreate:
+            database = try Database(path: path, access: .readWriteCreate, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+        }
+        let registry = Registry(database: database, actor: actor, clock: clock)
+        let migrator = Migrator()
+        let status = try migrator.status(of: database)
+        if access == .writeOrCreate, status.applied.isEmpty, try registry.isEmptyDatabase() {
+            try registry.applyMigrations(status: status)
+        } else if !status.pending.isEmpty {
+            throw RegistryError.schemaBehind(current: status.currentVersion, latest: migrator.latestVersion)
+        }
+        return registry
+    }
+
+    /// What `migrate` did.
+    public struct MigrationReport: Sendable {
+        /// Migrations applied now, in order.
+        public let applied: [Migration]
+        /// The backup written before migrating a database that held data, if any.
+        public let backupPath: String?
+        /// Version before and after.
+        public let fromVersion: Int
+        public let toVersion: Int
+    }
+
+    /// Creates or upgrades the registry at `path` to the newest schema this binary ships.
+    ///
+    /// A database that already holds data is first copied to `<path>.v<N>-<UTC stamp>.bak`.
+    public static func migrate(
+        at path: String, actor: String, upTo target: Int? = nil, clock: Clock = .system
+    ) throws -> MigrationReport {
+        let database = try Database(path: path, access: .readWriteCreate)
+        let registry = Registry(database: database, actor: actor, clock: clock)
+        let status = try Migrator().status(of: database)
+        return try registry.applyMigrations(status: status, upTo: target)
+    }
+
+    /// The applied and pending migrations of the registry at `path`, without changing it.
+    public static func migrationStatus(at path: String) throws -> Migrator.Status {
+        let database = try Database(path: path, access: .readOnly)
+        return try Migrator().status(of: database)
+    }
+
+    @discardableResult
+    private func applyMigrations(status: Migrator.Status, upTo target: Int? = nil) throws -> MigrationReport {
+        let migrator = Migrator()
+        var backupPath: String?
+        let willApply = status.pending.contains { $0.version <= (target ?? Int.max) }
+        if willApply, status.currentVersion > 0 {
+            let path = "\(database.path).v\(status.currentVersion)-\(Timestamp.compact(clock.date())).bak"
+            try database.backup(to: path)
+            backupPath = path
+        }
+        let applied = try migrator.migrate(database, upTo: target, now: { clock.timestamp() }) { database, migration in
+            // The audit log exists from migration 1 on, so every migration, that one included, is logged.
+            audit.invalidate()
+            try audit.append(
+                recordedAt: clock.timestamp(), actor: actor, action: "schema.migrate", objectType: "schema",
+                objectID: "\(migration.version)",
+                before: nil,
+                after: .object(["version": .int(migration.version), "name": .string(migration.name),
+                                "checksum": .string(migration.checksum)]),
+                batchID: nil)
+        }
+        audit.invalidate()
+        if try database.scalarInt("SELECT count(*) FROM teryt_units") == 0 {
+            try seedTeryt()
+        }
+        let after = try migrator.status(of: database)
+        return MigrationReport(
+            applied: applied, backupPath: backupPath,
+            fromVersion: status.currentVersion, toVersion: after.currentVersion)
+    }
+
+    private func isEmptyDatabase() throws -> Bool {
+        try database.scalarInt("SELECT count(*) FROM sqlite_schema") == 0
+    }
+
+    /// Runs `body` as one write transaction with one recorded time for every change in it.
+    ///
+    /// The recorded time never goes back behind the newest audit entry, so recorded-time order and
+    /// audit order agree even if the system clock steps back.
+    func write<T>(_ body: (ChangeContext) throws -> T) throws -> T {
+        try database.transaction {
+            audit.invalidate()
+            do {
+                var recordedAt = clock.timestamp()
+                if let last = try database.scalarText("SELECT recorded_at FROM audit_log ORDER BY seq DESC LIMIT 1"),
+                   last > recordedAt {
+                    recordedAt = last
+                }
+                return try body(ChangeContext(actor: actor, recordedAt: recordedAt))
+            } catch {
+                audit.invalidate()
+                throw error
+            }
+        }
+    }
+
+    /// The set of TERYT codes, loaded once per connection (validation checks every row against it).
+    func terytCodes() throws -> Set<String> {
+        if let terytCodeCache { return terytCodeCache }
+        let codes = Set(try database.rows("SELECT code FROM teryt_units") { $0.text(at: 0) ?? "" })
+        terytCodeCache = codes
+        return codes
+    }
+
+    func forgetTerytCodes() {
+        terytCodeCache = nil
+    }
+}
+
+/// Who makes a change, when it is recorded, and the import batch it belongs to.
+struct ChangeContext: Sendable {
+    let actor: String
+    let recordedAt: String
+    var batchID: String?
+}

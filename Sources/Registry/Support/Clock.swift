@@ -1,0 +1,111 @@
+import Foundation
+
+/// Where the registry gets "now" from: recorded times are set by the registry, never by users,
+/// and tests replace the clock to make bitemporal scenarios repeatable.
+public struct Clock: Sendable {
+    private let now: @Sendable () -> Date
+
+    /// A clock reading `now`.
+    public init(_ now: @escaping @Sendable () -> Date) {
+        self.now = now
+    }
+
+    /// The system clock.
+    public static let system = Clock { Date() }
+
+    /// The current instant.
+    public func date() -> Date { now() }
+
+    /// The current instant as a recorded-time stamp, e.g. `2026-11-22T15:40:01.123456Z`.
+    public func timestamp() -> String { Timestamp.format(now()) }
+}
+
+/// Recorded-time stamps: UTC, fixed width with microseconds, so text order is time order.
+public enum Timestamp {
+    /// Formats `date` as `YYYY-MM-DDTHH:MM:SS.ffffffZ`.
+    public static func format(_ date: Date) -> String {
+        let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded(.down))
+        let seconds = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
+        let fraction = micros - seconds * 1_000_000
+        let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
+        let secondOfDay = Int(seconds - Int64(days) * 86_400)
+        let (year, month, day) = civilDate(fromDays: days)
+        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T"
+            + pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2)
+            + "." + pad(Int(fraction), 6) + "Z"
+    }
+
+    /// Compact UTC stamp for file names, e.g. `20261122T154001Z`.
+    public static func compact(_ date: Date) -> String {
+        let full = format(date)
+        return full.prefix(19).filter { $0 != "-" && $0 != ":" } + "Z"
+    }
+
+    /// Which instant of a day a bare date stands for.
+    public enum DayBoundary: Sendable {
+        /// 00:00:00 UTC (for "since").
+        case start
+        /// The last microsecond (for "as known at").
+        case end
+    }
+
+    /// Parses what users type for a recorded time: a date (a whole day, UTC) or an ISO timestamp
+    /// (`2026-11-22T15:40`, `…:01`, `…:01.5`, with `Z` or an offset). Returns the canonical stamp.
+    public static func parse(_ text: String, field: String, day: DayBoundary = .end) throws -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.count == 10, trimmed.dropFirst(4).first == "-" {
+            _ = try validDate(trimmed, field: field, original: text)
+            return trimmed + (day == .end ? "T23:59:59.999999Z" : "T00:00:00.000000Z")
+        }
+        let formatter = ISO8601DateFormatter()
+        for options: ISO8601DateFormatter.Options in [
+            [.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime],
+        ] {
+            formatter.formatOptions = options
+            if let date = formatter.date(from: trimmed) { return format(date) }
+        }
+        // Without a zone, the time is taken as UTC, like every stored stamp.
+        for suffix in [":00Z", "Z"] {
+            formatter.formatOptions = [.withInternetDateTime]
+            if let date = formatter.date(from: trimmed + suffix) { return format(date) }
+        }
+        throw RegistryError.invalidValue(
+            field: field, value: text, rule: "must be a date (YYYY-MM-DD) or a UTC time (YYYY-MM-DDTHH:MM[:SS]Z)")
+    }
+
+    private static func validDate(_ text: String, field: String, original: String) throws -> String {
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3, (1...12).contains(parts[1]),
+              parts[2] >= 1, parts[2] <= daysInMonth(year: parts[0], month: parts[1])
+        else {
+            throw RegistryError.invalidValue(field: field, value: original, rule: "is not a real calendar date")
+        }
+        return text
+    }
+
+    static func daysInMonth(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Days since 1970-01-01 to (year, month, day), Howard Hinnant's civil_from_days.
+    static func civilDate(fromDays days: Int) -> (Int, Int, Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    private static func pad(_ value: Int, _ width: Int) -> String {
+        let digits = String(value)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
+}

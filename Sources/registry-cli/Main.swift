@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import Registry
+
+@main
+enum Main {
+    static func main() {
+        do {
+            var command = try RegistryCommand.parseAsRoot()
+            try command.run()
+            Output.flush()
+        } catch let error as RegistryError {
+            Output.flush()
+            Output.error(error)
+            exit(ExitCodes.of(error))
+        } catch {
+            // Argument errors, --help and --version: swift-argument-parser prints them and exits 64/0.
+            Output.flush()
+            RegistryCommand.exit(withError: error)
+        }
+    }
+}
+
+struct RegistryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "registry",
+        abstract: "A registry of Polish social-economy entities (PES), their certifications, resources and needs.",
+        discussion: """
+            Every command takes --db PATH (default $REGISTRY_DB, else ./registry.sqlite) and --actor NAME \
+            (default $REGISTRY_ACTOR, else your login name), which is recorded with every change.
+
+            Exit codes: 0 ok, 64 usage, 65 invalid data, 66 input file or database missing, 70 internal error, \
+            73 cannot create or write, 74 I/O error (disk full), 75 database busy past the timeout, \
+            78 schema version mismatch (run `registry migrate`).
+            """,
+        version: RegistryVersion.current,
+        subcommands: [
+            InitCommand.self, MigrateCommand.self, EntityCommand.self, ImportCommand.self, TerytCommand.self,
+            AuditCommand.self,
+        ]
+    )
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import Registry
+
+/// The registry file option, alone (for commands where --actor means something else).
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: "The registry file (default: $REGISTRY_DB, else ./registry.sqlite).")
+    var db: String?
+
+    var databasePath: String {
+        db ?? ProcessInfo.processInfo.environment["REGISTRY_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "registry.sqlite"
+    }
+
+    /// Opens the registry read-only.
+    func openForReading() throws -> Registry {
+        try Registry.open(at: databasePath, actor: "", access: .read)
+    }
+}
+
+/// Options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(name: .long, help: "Who is recorded as making the change (default: $REGISTRY_ACTOR, else your login name).")
+    var actor: String?
+
+    var databasePath: String { database.databasePath }
+
+    var actorName: String {
+        if let actor, !actor.isEmpty { return actor }
+        if let name = ProcessInfo.processInfo.environment["REGISTRY_ACTOR"], !name.isEmpty { return name }
+        if let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name { return String(cString: name) }
+        return ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+    }
+
+    /// Opens the registry for `access`.
+    func open(_ access: Registry.Access) throws -> Registry {
+        try Registry.open(at: databasePath, actor: actorName, access: access)
+    }
+}
+
+/// Output formats for commands that show one object or a short list.
+enum TextOrJSON: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}

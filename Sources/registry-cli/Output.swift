@@ -1,0 +1,68 @@
+import Foundation
+import Registry
+
+/// Results go to stdout, messages to stderr, so pipes and `jq` see only data.
+enum Output {
+    private nonisolated(unsafe) static var buffer: [UInt8] = []
+
+    /// Writes `text` and a newline to stdout (buffered; flushed at exit and when large).
+    static func line(_ text: String = "") {
+        buffer.append(contentsOf: text.utf8)
+        buffer.append(10)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    static func flush() {
+        guard !buffer.isEmpty else { return }
+        buffer.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = write(1, bytes.baseAddress! + offset, bytes.count - offset)
+                if written <= 0 { break }
+                offset += written
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes a message line to stderr.
+    static func message(_ text: String) {
+        flush()
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// Prints an error as one line, plus a hint where one helps.
+    static func error(_ error: RegistryError) {
+        message("registry: error: \(error)")
+        if let hint = hint(for: error) { message("hint: \(hint)") }
+    }
+
+    private static func hint(for error: RegistryError) -> String? {
+        switch error {
+        case .fileNotFound(let path) where path.hasSuffix(".sqlite"):
+            return "create a registry with `registry init --db \(path)`, or point --db / $REGISTRY_DB at an existing one"
+        case .busy:
+            return "another registry command is writing; try again when it has finished"
+        default:
+            return nil
+        }
+    }
+
+    /// Prints rows as aligned columns for people.
+    static func table(_ header: [String], _ rows: [[String]]) {
+        var widths = header.map(\.count)
+        for row in rows {
+            for (index, cell) in row.enumerated() where index < widths.count {
+                widths[index] = max(widths[index], cell.count)
+            }
+        }
+        func render(_ cells: [String]) -> String {
+            cells.enumerated().map { index, cell in
+                index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }
+        line(render(header))
+        line(render(widths.map { String(repeating: "-", count: $0) }))
+        rows.forEach { line(render($0)) }
+    }
+}

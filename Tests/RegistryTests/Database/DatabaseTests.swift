@@ -1,0 +1,127 @@
+import CSQLite
+import Foundation
+import Testing
+@testable import Registry
+
+@Suite("SQLite layer")
+struct DatabaseTests {
+    @Test("every connection sets foreign keys, WAL, synchronous=NORMAL and a busy timeout")
+    func pragmas() throws {
+        let directory = TemporaryDirectory()
+        let database = try Database(path: directory.file("p.sqlite"), access: .readWriteCreate, busyTimeoutMilliseconds: 1234)
+        #expect(try database.scalarInt("PRAGMA foreign_keys") == 1)
+        #expect(try database.scalarText("PRAGMA journal_mode") == "wal")
+        #expect(try database.scalarInt("PRAGMA synchronous") == 1)
+        #expect(try database.scalarInt("PRAGMA busy_timeout") == 1234)
+    }
+
+    @Test("a new database file is created with mode 0600")
+    func privateFile() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.file("private.sqlite")
+        _ = try Database(path: path, access: .readWriteCreate)
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue ?? -1
+        #expect(mode & 0o077 == 0, "group/other permissions: \(String(mode, radix: 8))")
+    }
+
+    @Test("transaction commits on return and rolls back on throw")
+    func transactions() throws {
+        let directory = TemporaryDirectory()
+        let database = try Database(path: directory.file("t.sqlite"), access: .readWriteCreate)
+        try database.execute("CREATE TABLE t (x INTEGER)")
+        try database.transaction { try database.run("INSERT INTO t VALUES (?)", [1]) }
+        struct Boom: Error {}
+        #expect(throws: Boom.self) {
+            try database.transaction {
+                try database.run("INSERT INTO t VALUES (?)", [2])
+                throw Boom()
+            }
+        }
+        #expect(try database.rows("SELECT x FROM t") { $0.int(at: 0) } == [1])
+        #expect(!database.isInTransaction)
+    }
+
+    @Test("a savepoint rolls back only its own changes")
+    func savepoints() throws {
+        let directory = TemporaryDirectory()
+        let database = try Database(path: directory.file("s.sqlite"), access: .readWriteCreate)
+        try database.execute("CREATE TABLE t (x INTEGER)")
+        struct Boom: Error {}
+        try database.transaction {
+            try database.run("INSERT INTO t VALUES (1)")
+            _ = try? database.savepoint {
+                try database.run("INSERT INTO t VALUES (2)")
+                throw Boom()
+            }
+            try database.savepoint { try database.run("INSERT INTO t VALUES (3)") }
+        }
+        #expect(try database.rows("SELECT x FROM t ORDER BY x") { $0.int(at: 0) } == [1, 3])
+    }
+
+    @Test("errors carry the extended result code, SQLite's message and the SQL")
+    func errors() throws {
+        let directory = TemporaryDirectory()
+        let database = try Database(path: directory.file("e.sqlite"), access: .readWriteCreate)
+        try database.execute("CREATE TABLE t (x INTEGER UNIQUE)")
+        try database.run("INSERT INTO t VALUES (1)")
+        do {
+            try database.run("INSERT INTO t VALUES (1)")
+            Issue.record("expected a constraint error")
+        } catch let RegistryError.sqlite(code, extendedCode, message, sql) {
+            #expect(code == SQLITE_CONSTRAINT)
+            #expect(extendedCode == SQLITE_CONSTRAINT | (8 << 8))  // SQLITE_CONSTRAINT_UNIQUE
+            #expect(message.contains("UNIQUE constraint failed: t.x"))
+            #expect(sql == "INSERT INTO t VALUES (1)")
+        }
+    }
+
+    @Test("values are bound, never pasted: hostile text is stored as itself")
+    func binding() throws {
+        let directory = TemporaryDirectory()
+        let database = try Database(path: directory.file("b.sqlite"), access: .readWriteCreate)
+        try database.execute("CREATE TABLE t (x TEXT)")
+        let hostile = "x'); DROP TABLE t; --\u{0}ż"
+        try database.run("INSERT INTO t VALUES (?)", [.text(hostile)])
+        #expect(try database.scalarText("SELECT x FROM t") == hostile)
+        #expect(try database.scalarInt("SELECT count(*) FROM t WHERE x = ?", [.text(hostile)]) == 1)
+    }
+
+    @Test("a read-only connection cannot write; a missing file is reported as missing")
+    func readOnly() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.file("r.sqlite")
+        try Database(path: path, access: .readWriteCreate).execute("CREATE TABLE t (x)")
+        let reader = try Database(path: path, access: .readOnly)
+        #expect(throws: RegistryError.self) { try reader.execute("INSERT INTO t VALUES (1)") }
+        #expect(throws: RegistryError.fileNotFound(path: directory.file("none.sqlite"))) {
+            try Database(path: directory.file("none.sqlite"), access: .readOnly)
+        }
+    }
+
+    @Test("a database in a missing directory cannot be created")
+    func missingDirectory() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.file("no/such/dir/r.sqlite")
+        #expect(throws: RegistryError.cannotCreate(path: path, reason: "No such file or directory")) {
+            try Database(path: path, access: .readWriteCreate)
+        }
+    }
+
+    @Test("a second writer waits for the busy timeout, then reports busy")
+    func busy() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.file("busy.sqlite")
+        let first = try Database(path: path, access: .readWriteCreate)
+        try first.execute("CREATE TABLE t (x)")
+        let second = try Database(path: path, access: .readWrite, busyTimeoutMilliseconds: 50)
+        try first.execute("BEGIN IMMEDIATE")
+        defer { try? first.execute("ROLLBACK") }
+        do {
+            try second.transaction { try second.run("INSERT INTO t VALUES (1)") }
+            Issue.record("expected busy")
+        } catch let error as RegistryError {
+            guard case .busy = error else { Issue.record("expected busy, got \(error)"); return }
+        }
+    }
+}

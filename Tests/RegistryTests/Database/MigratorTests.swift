@@ -1,0 +1,167 @@
+import CSQLite
+import Foundation
+import Testing
+@testable import Registry
+
+@Suite("Migrations")
+struct MigratorTests {
+    let latest = Migrator().latestVersion
+
+    /// Data that fits the schema right after migration k; every shipped migration needs an entry,
+    /// so a new migration cannot land without an upgrade test over data.
+    static let fixtures: [Int: String] = [
+        1: """
+            INSERT INTO entities (id, version, kind, name, nip, teryt, created_at, updated_at)
+            VALUES ('01900000-0000-7000-8000-000000000001', 1, 'cis', 'CIS Fixture', '5260250274', '0201011',
+                    '2025-01-01T00:00:00.000000Z', '2025-01-01T00:00:00.000000Z');
+            INSERT INTO entity_versions (entity_id, version, change, recorded_at, actor, kind, name, nip, teryt)
+            VALUES ('01900000-0000-7000-8000-000000000001', 1, 'add', '2025-01-01T00:00:00.000000Z', 'fixture',
+                    'cis', 'CIS Fixture', '5260250274', '0201011');
+            """,
+        2: """
+            INSERT INTO certificates (id, entity_id, scheme_code, recorded_at, actor)
+            VALUES ('01900000-0000-7000-8000-0000000000c1', '01900000-0000-7000-8000-000000000001', 'status-cis',
+                    '2025-01-02T00:00:00.000000Z', 'fixture');
+            INSERT INTO certificate_events (id, certificate_id, event, effective_on, valid_from, recorded_at, actor)
+            VALUES ('01900000-0000-7000-8000-0000000000e1', '01900000-0000-7000-8000-0000000000c1', 'granted',
+                    '2025-01-02', '2025-01-02', '2025-01-02T00:00:00.000000Z', 'fixture');
+            """,
+    ]
+
+    @Test("a new registry gets every migration, recorded with its checksum, and the TERYT dictionary")
+    func newRegistry() throws {
+        let test = try TestRegistry()
+        let database = test.registry.database
+        let rows = try database.rows("SELECT version, name, checksum FROM schema_migrations ORDER BY version") {
+            [$0.text(at: 0) ?? "", $0.text(at: 1) ?? "", $0.text(at: 2) ?? ""]
+        }
+        #expect(rows == Migration.shipped.map { [String($0.version), $0.name, $0.checksum] })
+        #expect(try database.scalarInt("PRAGMA user_version") == latest)
+        #expect(try database.scalarInt("SELECT count(*) FROM teryt_units") == 4194)
+        #expect(try database.scalarInt("SELECT count(*) FROM audit_log WHERE action = 'schema.migrate'") == latest)
+        #expect(try test.registry.verifyAudit().isIntact)
+    }
+
+    @Test("every shipped migration has upgrade fixture data")
+    func fixturesCoverEveryMigration() {
+        #expect(Set(Self.fixtures.keys) == Set(Migration.shipped.map(\.version)))
+    }
+
+    @Test("a database at version k, holding data, upgrades to the latest with its data intact and a backup",
+          arguments: Migration.shipped.map(\.version))
+    func upgrade(from version: Int) throws {
+        let directory = TemporaryDirectory()
+        let path = directory.file("old.sqlite")
+        let first = try Registry.migrate(at: path, actor: "old", upTo: version)
+        #expect(first.toVersion == version)
+        #expect(first.backupPath == nil)
+        let database = try Database(path: path, access: .readWrite)
+        for k in 1...version { try database.execute(Self.fixtures[k] ?? "") }
+        let snapshot = try dump(database)
+
+        let report = try Registry.migrate(at: path, actor: "new")
+        #expect(report.fromVersion == version)
+        #expect(report.toVersion == latest)
+        #expect(report.applied.map(\.version) == Migration.shipped.map(\.version).filter { $0 > version })
+        if version < latest {
+            let backup = try #require(report.backupPath)
+            #expect(backup.hasPrefix(path + ".v\(version)-"))
+            #expect(backup.hasSuffix("Z.bak"))
+            let copy = try Database(path: backup, access: .readOnly)
+            #expect(try copy.scalarInt("PRAGMA user_version") == version)
+        } else {
+            #expect(report.backupPath == nil)
+        }
+        let after = try Database(path: path, access: .readOnly)
+        let kept = try dump(after)
+        for (table, rows) in snapshot {
+            let now = Set(kept[table] ?? [])
+            #expect(rows.allSatisfy(now.contains), "rows of \(table) were lost or altered during the upgrade")
+        }
+        #expect(try Registry.open(at: path, actor: "x", access: .read).entity("5260250274").fields.name == "CIS Fixture")
+    }
+
+    @Test("a registry opened for use while its schema is behind says to run migrate")
+    func behind() throws {
+        guard latest > 1 else { return }
+        let directory = TemporaryDirectory()
+        let path = directory.file("behind.sqlite")
+        try Registry.migrate(at: path, actor: "old", upTo: 1)
+        #expect(throws: RegistryError.schemaBehind(current: 1, latest: latest)) {
+            try Registry.open(at: path, actor: "x", access: .write)
+        }
+        #expect("\(RegistryError.schemaBehind(current: 1, latest: latest))".contains("run `registry migrate`"))
+    }
+
+    @Test("an applied migration whose checksum differs from the shipped file is refused, nothing changed")
+    func checksumDrift() throws {
+        let test = try TestRegistry()
+        let database = test.registry.database
+        try database.execute("UPDATE schema_migrations SET checksum = 'abc123' WHERE version = 1")
+        let before = try dump(database)
+        let shipped = Migration.shipped[0].checksum
+        let expected = RegistryError.migrationChanged(version: 1, name: "core", recorded: "abc123", shipped: shipped)
+        #expect(throws: expected) { try Registry.migrate(at: test.path, actor: "x") }
+        #expect(throws: expected) { try Registry.open(at: test.path, actor: "x", access: .write) }
+        #expect(try dump(database) == before)
+    }
+
+    @Test("a database newer than the binary is refused, nothing changed")
+    func newer() throws {
+        let test = try TestRegistry()
+        let database = test.registry.database
+        try database.execute(
+            "INSERT INTO schema_migrations VALUES (\(latest + 1), 'future', 'ff', '2030-01-01T00:00:00.000000Z')")
+        try database.execute("PRAGMA user_version = \(latest + 1)")
+        let before = try dump(database)
+        #expect(throws: RegistryError.schemaNewer(current: latest + 1, latest: latest)) {
+            try Registry.migrate(at: test.path, actor: "x")
+        }
+        #expect(throws: RegistryError.schemaNewer(current: latest + 1, latest: latest)) {
+            try Registry.open(at: test.path, actor: "x", access: .read)
+        }
+        #expect(try dump(database) == before)
+    }
+
+    @Test("a failing migration rolls back completely and is not recorded")
+    func failingMigration() throws {
+        let directory = TemporaryDirectory()
+        let database = try Database(path: directory.file("m.sqlite"), access: .readWriteCreate)
+        let good = try #require(Migration(fileName: "0001_a.sql", contents: Data("CREATE TABLE a (x);".utf8)))
+        let bad = try #require(Migration(fileName: "0002_b.sql", contents: Data("CREATE TABLE b (y); INSERT INTO nope VALUES (1);".utf8)))
+        let migrator = Migrator(migrations: [good, bad])
+        #expect(throws: RegistryError.self) { try migrator.migrate(database, now: { "t" }) }
+        #expect(try migrator.status(of: database).applied.map(\.version) == [1])
+        #expect(try database.scalarInt("SELECT count(*) FROM sqlite_schema WHERE name = 'b'") == 0)
+        #expect(try database.scalarInt("PRAGMA user_version") == 1)
+    }
+
+    @Test("the final schema matches the golden file Fixtures/schema.sql")
+    func goldenSchema() throws {
+        let test = try TestRegistry()
+        let schema = try test.registry.database.rows(
+            "SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY rowid") { ($0.text(at: 0) ?? "") + ";" }
+            .joined(separator: "\n") + "\n"
+        let url = try #require(Bundle.module.url(forResource: "schema", withExtension: "sql", subdirectory: "Fixtures"))
+        let golden = try String(contentsOf: url, encoding: .utf8)
+        #expect(schema == golden, """
+            The schema changed. If that is intended, add a migration and regenerate the golden file:
+            sqlite3 new.sqlite "SELECT sql || ';' FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY rowid" > Tests/RegistryTests/Fixtures/schema.sql
+            """)
+    }
+
+    /// Every table's rows as text, to compare before and after.
+    private func dump(_ database: Database) throws -> [String: [String]] {
+        let tables = try database.rows(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'entity_search%' ORDER BY name"
+        ) { $0.text(at: 0) ?? "" }
+        var result: [String: [String]] = [:]
+        for table in tables {
+            let statement = try database.prepare("SELECT * FROM \"\(table)\" ORDER BY 1, 2")
+            result[table] = try statement.map { row in
+                (0..<row.columnCount).map { row.value(at: $0).text ?? "NULL" }.joined(separator: "|")
+            }
+        }
+        return result
+    }
+}

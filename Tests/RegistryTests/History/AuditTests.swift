@@ -1,0 +1,78 @@
+import CSQLite
+import Foundation
+import Testing
+@testable import Registry
+
+@Suite("Audit log and append-only history")
+struct AuditTests {
+    @Test("every change appends a chained entry; verify recomputes the chain")
+    func chain() throws {
+        let test = try TestRegistry(actor: "anna")
+        let entity = try test.registry.addEntity([.kind: "kgw", .name: "KGW Babki"])
+        try test.registry.updateEntity(entity.id, [.city: "Babki"])
+        let entries = try test.registry.auditEntries(AuditFilter())
+        #expect(entries.map(\.seq) == Array(1...entries.count))
+        for (previous, entry) in zip(entries, entries.dropFirst()) {
+            #expect(entry.prevHash == previous.hash)
+        }
+        #expect(entries.first?.prevHash == String(repeating: "0", count: 64))
+        let result = try test.registry.verifyAudit()
+        #expect(result.isIntact)
+        #expect(result.entries == entries.count)
+        #expect(result.headHash == entries.last?.hash)
+    }
+
+    @Test("UPDATE and DELETE on history and audit tables fail for any client", arguments: [
+        "UPDATE audit_log SET actor = 'mallory'",
+        "DELETE FROM audit_log",
+        "UPDATE entity_versions SET name = 'x'",
+        "DELETE FROM entity_versions",
+        "DELETE FROM entities",
+        "UPDATE teryt_unit_versions SET name = 'x'",
+        "DELETE FROM teryt_units WHERE code = '02'",
+        "DELETE FROM import_batches",
+    ])
+    func appendOnly(_ sql: String) throws {
+        let test = try TestRegistry()
+        try test.registry.addEntity([.kind: "kgw", .name: "KGW Babki"])
+        do {
+            try test.registry.database.execute(sql)
+            Issue.record("\(sql) succeeded")
+        } catch let RegistryError.sqlite(_, _, message, _) {
+            #expect(message.contains("append-only") || message.contains("never deleted"))
+        }
+    }
+
+    @Test("verify names the first entry edited through the sqlite3 shell after the triggers were dropped")
+    func tamper() throws {
+        let test = try TestRegistry()
+        let entity = try test.registry.addEntity([.kind: "kgw", .name: "KGW Babki"])
+        try test.registry.updateEntity(entity.id, [.city: "Babki"])
+        let target = try #require(test.registry.auditEntries(AuditFilter(objectID: entity.id)).first?.seq)
+        let sqlite3 = "/usr/bin/sqlite3"
+        try #require(FileManager.default.isExecutableFile(atPath: sqlite3), "the sqlite3 shell is needed for this test")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: sqlite3)
+        process.arguments = [test.path, """
+            DROP TRIGGER audit_log_no_update;
+            UPDATE audit_log SET after = replace(after, 'KGW Babki', 'KGW Dziadki') WHERE seq = \(target);
+            """]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let result = try test.reopen().verifyAudit()
+        #expect(result.firstBadSeq == target)
+        #expect(result.problem == "content does not match its hash (the entry was altered after it was written)")
+    }
+
+    @Test("removing an entry from the middle breaks the chain at the next one")
+    func removal() throws {
+        let test = try TestRegistry()
+        try test.registry.addEntity([.kind: "kgw", .name: "A"])
+        try test.registry.addEntity([.kind: "kgw", .name: "B"])
+        let last = try #require(test.registry.auditEntries(AuditFilter()).last?.seq)
+        try test.registry.database.execute("DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = \(last - 1);")
+        let result = try test.registry.verifyAudit()
+        #expect(result.firstBadSeq == last)
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import Testing
+@testable import Registry
+
+@Suite("Entity import")
+struct EntityImportTests {
+    static let header = "Nazwa;Forma prawna;NIP;KRS;REGON;Ulica;Kod pocztowy;Miejscowość;TERYT gminy;Data założenia;E-mail;Liczba miejsc"
+
+    static func rows(_ count: Int, offset: Int = 0) -> [String] {
+        (0..<count).map { index in
+            let n = index + offset
+            return "Spółdzielnia Socjalna „Nr \(n)”;Spółdzielnia socjalna;\(Generated.nip(n * 7 + 1));\(Generated.krs(n));;"
+                + "\"ul. Długa \(n); lok. 2\";10-95\(n % 10);Olsztyn;2862011;0\(n % 9 + 1).03.2015;biuro\(n)@example.pl;"
+        }
+    }
+
+    static func file(_ test: TestRegistry, _ name: String = "in.csv", rows: [String]) -> String {
+        test.directory.write(name, ([header] + rows).joined(separator: "\r\n") + "\r\n")
+    }
+
+    @Test("a ;-separated file with Polish headers inserts every row; re-importing it changes nothing")
+    func insertThenIdempotent() throws {
+        let test = try TestRegistry()
+        let path = Self.file(test, rows: Self.rows(5))
+        let first = try test.registry.importFile(path, options: ImportOptions(target: .entities))
+        #expect(first.delimiter == ";")
+        #expect(first.encoding == "utf-8")
+        #expect((first.rows, first.inserted, first.updated, first.unchanged, first.rejected) == (5, 5, 0, 0, 0))
+        #expect(first.batchID != nil)
+        let entity = try test.registry.entity(Generated.nip(1))
+        #expect(entity.fields.street == "ul. Długa 0; lok. 2")
+        #expect(entity.fields.foundedOn?.description == "2015-03-01")
+        #expect(entity.fields.kind == .spoldzielniaSocjalna)
+
+        let auditBefore = try test.registry.database.scalarInt("SELECT count(*) FROM audit_log")
+        test.clock.advance(seconds: 1)
+        let second = try test.registry.importFile(path, options: ImportOptions(target: .entities))
+        #expect((second.rows, second.inserted, second.updated, second.unchanged, second.rejected) == (5, 0, 0, 5, 0))
+        #expect(try test.registry.database.scalarInt("SELECT count(*) FROM entity_versions") == 5)
+        // The re-import is itself recorded as a batch (one audit entry), but changes no entity.
+        #expect(try test.registry.database.scalarInt("SELECT count(*) FROM audit_log") == (auditBefore ?? 0) + 1)
+        let batches = try test.registry.database.rows("SELECT rows, inserted, unchanged FROM import_batches WHERE target = 'entities' ORDER BY started_at") {
+            [$0.int(at: 0) ?? -1, $0.int(at: 1) ?? -1, $0.int(at: 2) ?? -1]
+        }
+        #expect(batches == [[5, 5, 0], [5, 0, 5]])
+    }
+
+    @Test("a changed row updates its entity and keeps the old version; matching is by NIP, then KRS, then REGON")
+    func update() throws {
+        let test = try TestRegistry()
+        _ = try test.registry.importFile(Self.file(test, rows: Self.rows(3)), options: ImportOptions(target: .entities))
+        var rows = Self.rows(3)
+        rows[1] = rows[1].replacingOccurrences(of: "Olsztyn;", with: "Olsztyn-Dajtki;")
+        // Row 3 loses its NIP but keeps its KRS: it still matches by KRS.
+        rows[2] = rows[2].replacingOccurrences(of: Generated.nip(15), with: "")
+        let report = try test.registry.importFile(Self.file(test, "v2.csv", rows: rows), options: ImportOptions(target: .entities))
+        #expect((report.inserted, report.updated, report.unchanged) == (0, 2, 1))
+        let changed = try test.registry.entity(Generated.nip(8))
+        #expect(changed.fields.city == "Olsztyn-Dajtki")
+        #expect(try test.registry.entityHistory(changed.id).map(\.entity.fields.city) == ["Olsztyn", "Olsztyn-Dajtki"])
+        let byKRS = try test.registry.entity("krs:\(Generated.krs(2))")
+        #expect(byKRS.fields.nip == nil)
+    }
+
+    @Test("abort: one bad row means nothing is written and every bad row is reported with record, line, column, value and rule")
+    func abort() throws {
+        let test = try TestRegistry()
+        var rows = Self.rows(4)
+        rows[1] = rows[1].replacingOccurrences(of: Generated.nip(8), with: "5425000802")
+        rows[3] = rows[3].replacingOccurrences(of: "2862011", with: "9999999")
+        let before = try test.registry.database.scalarInt("SELECT count(*) FROM audit_log")
+        let report = try test.registry.importFile(Self.file(test, rows: rows), options: ImportOptions(target: .entities))
+        #expect(report.rejected == 2)
+        #expect(report.batchID == nil)
+        #expect(report.errors == [
+            RecordProblem(record: 2, line: 3, column: "NIP", value: "5425000802", message: "checksum digit should be 1"),
+            RecordProblem(record: 4, line: 5, column: "TERYT gminy", value: "9999999", message: "is not a commune in the TERYT dictionary"),
+        ])
+        #expect(try test.registry.database.scalarInt("SELECT count(*) FROM entities") == 0)
+        #expect(try test.registry.database.scalarInt("SELECT count(*) FROM audit_log") == before)
+    }
+
+    @Test("skip: valid rows are written, bad rows go to the rejects file with an error column")
+    func skip() throws {
+        let test = try TestRegistry()
+        var rows = Self.rows(3)
+        rows[0] = rows[0].replacingOccurrences(of: "01.03.2015", with: "31.02.2019")
+        let rejects = test.directory.file("rejects.csv")
+        let report = try test.registry.importFile(
+            Self.file(test, rows: rows), options: ImportOptions(target: .entities, onError: .skip, rejectsPath: rejects))
+        #expect((report.inserted, report.rejected) == (2, 1))
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: rejects))
+        #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
+        let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
+        let lines = text.components(separatedBy: "\r\n")
+        #expect(lines[0] == Self.header + ";error")
+        #expect(lines[1].hasSuffix(";\"record 1 (line 2), column Data założenia \"\"31.02.2019\"\": is not a real calendar date\""))
+        // The rejects file re-imports once fixed.
+        let fixed = test.directory.write("fixed.csv", text.replacingOccurrences(of: "31.02.2019", with: "28.02.2019"))
+        let again = try test.registry.importFile(fixed, options: ImportOptions(target: .entities))
+        #expect((again.inserted, again.unchanged, again.rejected) == (1, 0, 0))
+    }
+
+    @Test("dry run reports exactly what would change and writes nothing")
+    func dryRun() throws {
+        let test = try TestRegistry()
+        _ = try test.registry.importFile(Self.file(test, rows: Self.rows(2)), options: ImportOptions(target: .entities))
+        var rows = Self.rows(3)
+        rows[0] = rows[0].replacingOccurrences(of: "Olsztyn;", with: "Gutkowo;")
+        let count = try test.registry.database.scalarInt("SELECT count(*) FROM audit_log")
+        let report = try test.registry.importFile(
+            Self.file(test, "v2.csv", rows: rows), options: ImportOptions(target: .entities, dryRun: true, recordActions: true))
+        #expect((report.inserted, report.updated, report.unchanged, report.dryRun) == (1, 1, 1, true))
+        #expect(report.actions.map(\.action) == ["update", "unchanged", "insert"])
+        #expect(report.batchID == nil)
+        #expect(try test.registry.database.scalarInt("SELECT count(*) FROM audit_log") == count)
+        #expect(try test.registry.database.scalarInt("SELECT count(*) FROM entities") == 2)
+    }
+
+    @Test("two rows of one file claiming the same NIP: the second is an error")
+    func duplicateInFile() throws {
+        let test = try TestRegistry()
+        var rows = Self.rows(2)
+        rows.append(rows[0].replacingOccurrences(of: Generated.krs(0), with: Generated.krs(99)))
+        let report = try test.registry.importFile(Self.file(test, rows: rows), options: ImportOptions(target: .entities))
+        #expect(report.errors == [RecordProblem(
+            record: 3, line: 4, column: "NIP", value: Generated.nip(1), message: "already given in record 1 of this file")])
+    }
+
+    @Test("a missing required column stops the import before any row is read")
+    func missingColumn() throws {
+        let test = try TestRegistry()
+        let path = test.directory.write("x.csv", "Nazwa,NIP\nA,5260250274\n")
+        #expect(throws: RegistryError.malformedFile(path: path, line: 1, message: "required column missing: kind/forma prawna/typ (use --map COLUMN=FIELD if the file names it differently)")) {
+            try test.registry.importFile(path, options: ImportOptions(target: .entities))
+        }
+    }
+
+    @Test("unknown columns are reported once and ignored; --map covers other names; Gmina + Powiat resolve to TERYT")
+    func mapping() throws {
+        let test = try TestRegistry()
+        let path = test.directory.write("x.csv", """
+            name,Rodzaj,Nr rejestru,Gmina,Powiat,Kolor
+            KGW Wierzbinki,KGW,0000000042,Bolesławiec,wieruszowski,zielony
+            """)
+        let report = try test.registry.importFile(
+            path, options: ImportOptions(target: .entities, mappings: ["Nr rejestru": "krs"]))
+        #expect(report.warnings == ["ignored columns: \"Kolor\""])
+        #expect(report.inserted == 1)
+        let entity = try test.registry.entity("krs:42")
+        #expect(entity.fields.teryt == "1018012")
+        #expect(entity.fields.kind == .kgw)
+    }
+
+    @Test("an ambiguous commune name is an error naming the candidates")
+    func ambiguousCommune() throws {
+        let test = try TestRegistry()
+        let path = test.directory.write("x.csv", "name,kind,gmina\nKGW X,kgw,Bolesławiec\n")
+        let report = try test.registry.importFile(path, options: ImportOptions(target: .entities))
+        let error = try #require(report.errors.first)
+        #expect(error.column == "gmina")
+        #expect(error.message.hasPrefix("names 3 communes; add a Powiat column or give the TERYT code: 0201011 Bolesławiec (gmina miejska)"))
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+@testable import Registry
+
+/// A temporary folder removed when the value is released.
+final class TemporaryDirectory {
+    let path: String
+
+    init() {
+        path = NSTemporaryDirectory() + "registry-tests-" + UUID().uuidString
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    func file(_ name: String) -> String { path + "/" + name }
+
+    @discardableResult
+    func write(_ name: String, _ text: String) -> String {
+        let file = file(name)
+        FileManager.default.createFile(atPath: file, contents: Data(text.utf8))
+        return file
+    }
+
+    @discardableResult
+    func write(_ name: String, bytes: [UInt8]) -> String {
+        let file = file(name)
+        FileManager.default.createFile(atPath: file, contents: Data(bytes))
+        return file
+    }
+}
+
+/// A clock tests move by hand, so recorded times are known exactly.
+final class ManualClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var now: Date
+
+    init(_ iso: String = "2026-01-15T10:00:00Z") {
+        now = ISO8601DateFormatter().date(from: iso) ?? Date(timeIntervalSince1970: 0)
+    }
+
+    func set(_ iso: String) {
+        lock.withLock { now = ISO8601DateFormatter().date(from: iso) ?? now }
+    }
+
+    func advance(seconds: TimeInterval) {
+        lock.withLock { now = now.addingTimeInterval(seconds) }
+    }
+
+    var clock: Clock {
+        Clock { [self] in lock.withLock { now } }
+    }
+}
+
+/// A new, migrated registry in a temporary folder.
+struct TestRegistry {
+    let directory = TemporaryDirectory()
+    let clock = ManualClock()
+    let registry: Registry
+    var path: String { directory.file("registry.sqlite") }
+
+    init(actor: String = "tester") throws {
+        let path = directory.file("registry.sqlite")
+        registry = try Registry.open(at: path, actor: actor, access: .writeOrCreate, clock: clock.clock)
+    }
+
+    /// Another connection to the same file, as another user.
+    func reopen(actor: String = "tester", access: Registry.Access = .write) throws -> Registry {
+        try Registry.open(at: path, actor: actor, access: access, clock: clock.clock)
+    }
+}
+
+/// Valid identifiers computed with the official weights, for tests that need many distinct ones.
+enum Generated {
+    static func nip(_ seed: Int) -> String {
+        let weights = [6, 5, 7, 2, 3, 4, 5, 6, 7]
+        var n = seed
+        while true {
+            let body = String(format: "%09d", 100_000_000 + (n % 800_000_000))
+            let digits = body.compactMap { $0.wholeNumberValue }
+            let check = zip(digits, weights).map(*).reduce(0, +) % 11
+            if check != 10 { return body + String(check) }
+            n += 1
+        }
+    }
+
+    static func regon9(_ seed: Int) -> String {
+        let weights = [8, 9, 2, 3, 4, 5, 6, 7]
+        let body = String(format: "%08d", 10_000_000 + (seed % 80_000_000))
+        let digits = body.compactMap { $0.wholeNumberValue }
+        let check = zip(digits, weights).map(*).reduce(0, +) % 11
+        return body + String(check == 10 ? 0 : check)
+    }
+
+    static func krs(_ seed: Int) -> String {
+        String(format: "%010d", 100_000 + seed)
+    }
+}
