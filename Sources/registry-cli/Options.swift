@@ -43,3 +43,8 @@ struct GlobalOptions: ParsableArguments {
 enum TextOrJSON: String, ExpressibleByArgument, CaseIterable {
     case text, json
 }
+
+/// Output formats for commands that list rows.
+enum ListFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, csv, json
+}

@@ -48,6 +48,16 @@ enum Output {
         }
     }
 
+    /// Prints rows as RFC 4180 CSV (comma, LF) for scripts and spreadsheets.
+    static func csv(_ header: [String], _ rows: [[String]]) {
+        func field(_ text: String) -> String {
+            guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        line(header.map(field).joined(separator: ","))
+        for row in rows { line(row.map(field).joined(separator: ",")) }
+    }
+
     /// Prints rows as aligned columns for people.
     static func table(_ header: [String], _ rows: [[String]]) {
         var widths = header.map(\.count)
