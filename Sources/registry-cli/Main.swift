@@ -36,7 +36,7 @@ struct RegistryCommand: ParsableCommand {
         version: RegistryVersion.current,
         subcommands: [
             InitCommand.self, MigrateCommand.self, EntityCommand.self, ImportCommand.self, TerytCommand.self,
-            AuditCommand.self,
+            ResourceCommand.self, NeedCommand.self, AuditCommand.self,
         ]
     )
 }

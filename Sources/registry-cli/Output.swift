@@ -48,10 +48,29 @@ enum Output {
         }
     }
 
+    /// Prints JSON objects as a table, CSV (the given columns) or a JSON array.
+    static func rows(_ objects: [JSONValue], columns: [String], format: ListFormat) {
+        if format == .json {
+            line(JSONValue.array(objects).pretty)
+            return
+        }
+        let rows = objects.map { object -> [String] in
+            guard case let .object(members) = object else { return [] }
+            return columns.map { key in
+                switch members[key] ?? .null {
+                case .null: return ""
+                case let .string(text): return text
+                case let other: return other.canonical
+                }
+            }
+        }
+        format == .csv ? csv(columns, rows) : table(columns, rows)
+    }
+
     /// Prints rows as RFC 4180 CSV (comma, LF) for scripts and spreadsheets.
     static func csv(_ header: [String], _ rows: [[String]]) {
         func field(_ text: String) -> String {
-            guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+            guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
             return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         line(header.map(field).joined(separator: ","))

@@ -22,7 +22,15 @@ extension Registry {
             var importer = EntityRowImporter(registry: self, validator: try validator())
             return try runImport(reader: reader, path: path, sha256: sha256, options: options,
                                  importer: &importer, progress: progress)
-        case .certificates, .resources, .needs:
+        case .resources:
+            var importer = ResourceRowImporter(registry: self)
+            return try runImport(reader: reader, path: path, sha256: sha256, options: options,
+                                 importer: &importer, progress: progress)
+        case .needs:
+            var importer = NeedRowImporter(registry: self)
+            return try runImport(reader: reader, path: path, sha256: sha256, options: options,
+                                 importer: &importer, progress: progress)
+        case .certificates:
             throw RegistryError.usage("import of \(options.target.rawValue) is not available yet")
         }
     }

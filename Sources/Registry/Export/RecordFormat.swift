@@ -1,0 +1,102 @@
+/// How rows are written: the formats every read command and `export` share.
+public enum RecordFormat: String, Sendable, CaseIterable {
+    /// RFC 4180 CSV (UTF-8; `--excel` makes it `;`, BOM, CRLF).
+    case csv
+    /// One JSON array of objects.
+    case json
+    /// One JSON object per line.
+    case ndjson
+    /// A GeoJSON FeatureCollection of Points, for rows with coordinates.
+    case geojson
+}
+
+/// Writes rows with fixed columns as they come, so memory stays flat for any result size.
+public final class RecordWriter {
+    private let sink: OutputSink
+    private let format: RecordFormat
+    private let columns: [String]
+    private let delimiter: String
+    private let lineEnding: String
+    private var count = 0
+    private var delimiterScalar: Unicode.Scalar { delimiter == ";" ? ";" : "," }
+
+    /// A writer of `columns` to `sink`; `excel` selects the CSV dialect Polish Excel opens on double-click.
+    public init(sink: OutputSink, format: RecordFormat, columns: [String], excel: Bool = false) throws {
+        self.sink = sink
+        self.format = format
+        self.columns = columns
+        self.delimiter = excel ? ";" : ","
+        self.lineEnding = excel ? "\r\n" : "\n"
+        switch format {
+        case .csv:
+            if excel { try sink.write(bytes: [0xEF, 0xBB, 0xBF]) }
+            try sink.write(columns.map(csvField).joined(separator: delimiter) + lineEnding)
+        case .json: try sink.write("[")
+        case .ndjson: break
+        case .geojson: try sink.write("{\"type\":\"FeatureCollection\",\"features\":[")
+        }
+    }
+
+    /// Writes one row; `values` are in `columns` order.
+    public func write(_ values: [JSONValue]) throws {
+        switch format {
+        case .csv:
+            try sink.write(values.map { csvField(Self.text($0)) }.joined(separator: delimiter) + lineEnding)
+        case .json:
+            try sink.write((count == 0 ? "\n" : ",\n") + object(values).canonical)
+        case .ndjson:
+            try sink.write(object(values).canonical + "\n")
+        case .geojson:
+            guard let latitude = number(values, "latitude"), let longitude = number(values, "longitude") else { return }
+            let feature = JSONValue.object([
+                "type": .string("Feature"),
+                "geometry": .object(["type": .string("Point"), "coordinates": .array([.double(longitude), .double(latitude)])]),
+                "properties": object(values),
+            ])
+            try sink.write((count == 0 ? "\n" : ",\n") + feature.canonical)
+        }
+        count += 1
+    }
+
+    /// Closes the array or collection and flushes.
+    public func finish() throws {
+        switch format {
+        case .json: try sink.write(count == 0 ? "]\n" : "\n]\n")
+        case .geojson: try sink.write(count == 0 ? "]}\n" : "\n]}\n")
+        case .csv, .ndjson: break
+        }
+        try sink.flush()
+    }
+
+    private func object(_ values: [JSONValue]) -> JSONValue {
+        var members: [String: JSONValue] = [:]
+        for (column, value) in zip(columns, values) { members[column] = value }
+        return .object(members)
+    }
+
+    private func number(_ values: [JSONValue], _ column: String) -> Double? {
+        guard let index = columns.firstIndex(of: column), index < values.count else { return nil }
+        switch values[index] {
+        case let .double(value): return value
+        case let .int(value): return Double(value)
+        default: return nil
+        }
+    }
+
+    /// A value as CSV text: empty for null, numbers as JSON writes them.
+    static func text(_ value: JSONValue) -> String {
+        switch value {
+        case .null: return ""
+        case let .string(text): return text
+        case let .bool(flag): return flag ? "true" : "false"
+        default: return value.canonical
+        }
+    }
+
+    private func csvField(_ text: String) -> String {
+        // Scalars, not Characters: "\r\n" is one Character that equals neither "\r" nor "\n".
+        let needsQuotes = text.unicodeScalars.contains { $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == delimiterScalar }
+            || text.first == " " || text.last == " "
+        return needsQuotes ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    }
+}

@@ -1,0 +1,18 @@
+import Foundation
+
+/// A National Court Register (KRS) number: 10 digits, often written without leading zeros.
+public struct KRS: Hashable, Sendable, CustomStringConvertible {
+    /// The 10 digits, zero-padded.
+    public let digits: String
+
+    /// Parses up to 10 digits and pads them with zeros.
+    public init(_ text: String) throws {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let digits = DigitString.digits(in: Substring(trimmed)), (1...10).contains(digits.count) else {
+            throw RegistryError.invalidValue(field: "krs", value: trimmed, rule: "must be up to 10 digits")
+        }
+        self.digits = String(repeating: "0", count: 10 - digits.count) + DigitString.text(digits)
+    }
+
+    public var description: String { digits }
+}

@@ -1,0 +1,131 @@
+import Foundation
+
+/// A calendar date without time or zone (valid time in the registry: founding, decisions, validity).
+public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible, LosslessStringConvertible {
+    public let year: Int
+    public let month: Int
+    public let day: Int
+
+    /// A date from its parts; nil unless it is a real calendar date in years 1000–9999.
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1000...9999).contains(year), (1...12).contains(month),
+              day >= 1, day <= Timestamp.daysInMonth(year: year, month: month)
+        else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// Parses exactly `YYYY-MM-DD`.
+    public init?(iso text: String) {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+              let year = Self.number(bytes[0..<4]), let month = Self.number(bytes[5..<7]),
+              let day = Self.number(bytes[8..<10])
+        else { return nil }
+        self.init(year: year, month: month, day: day)
+    }
+
+    public init?(_ description: String) {
+        self.init(iso: description)
+    }
+
+    /// The date `daysSinceEpoch` days after 1970-01-01.
+    public init(daysSinceEpoch: Int) {
+        let (year, month, day) = Timestamp.civilDate(fromDays: daysSinceEpoch)
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// Parses ISO `YYYY-MM-DD` or the Polish `DD.MM.YYYY` Excel writes (also `D.M.YYYY`).
+    public static func parse(_ text: String, field: String) throws -> LocalDate {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let bytes = Array(trimmed.utf8)
+        var parts: (Int, Int, Int)?
+        if bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+           let year = number(bytes[0..<4]), let month = number(bytes[5..<7]), let day = number(bytes[8..<10]) {
+            parts = (year, month, day)
+        } else {
+            let pieces = trimmed.split(separator: ".", omittingEmptySubsequences: false)
+            if pieces.count == 3, (1...2).contains(pieces[0].count), (1...2).contains(pieces[1].count), pieces[2].count == 4,
+               let day = number(pieces[0].utf8[...]), let month = number(pieces[1].utf8[...]),
+               let year = number(pieces[2].utf8[...]) {
+                parts = (year, month, day)
+            }
+        }
+        guard let (year, month, day) = parts else {
+            throw RegistryError.invalidValue(field: field, value: trimmed, rule: "must be a date as YYYY-MM-DD or DD.MM.YYYY")
+        }
+        guard let date = LocalDate(year: year, month: month, day: day) else {
+            throw RegistryError.invalidValue(field: field, value: trimmed, rule: "is not a real calendar date")
+        }
+        return date
+    }
+
+    private static func number<C: Collection>(_ bytes: C) -> Int? where C.Element == UInt8 {
+        guard !bytes.isEmpty else { return nil }
+        var value = 0
+        for byte in bytes {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return value
+    }
+
+    /// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
+    public var daysSinceEpoch: Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// The date `days` later (earlier when negative).
+    public func adding(days: Int) -> LocalDate {
+        LocalDate(daysSinceEpoch: daysSinceEpoch + days)
+    }
+
+    /// The date `months` later; the day is clamped to the month's end (Jan 31 + 1 month = Feb 28/29).
+    public func adding(months: Int) -> LocalDate {
+        let total = year * 12 + (month - 1) + months
+        let newYear = total / 12
+        let newMonth = total % 12 + 1
+        let newDay = min(day, Timestamp.daysInMonth(year: newYear, month: newMonth))
+        return LocalDate(uncheckedYear: newYear, month: newMonth, day: newDay)
+    }
+
+    /// The date `years` later (Feb 29 becomes Feb 28 in a common year).
+    public func adding(years: Int) -> LocalDate {
+        adding(months: years * 12)
+    }
+
+    /// Today's date in Poland (Europe/Warsaw) at the instant `now`.
+    public static func today(now: Date = Date()) -> LocalDate {
+        let zone = TimeZone(identifier: "Europe/Warsaw") ?? TimeZone(secondsFromGMT: 3600) ?? .current
+        let seconds = Int((now.timeIntervalSince1970 + Double(zone.secondsFromGMT(for: now))).rounded(.down))
+        return LocalDate(daysSinceEpoch: seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
+    }
+
+    private init(uncheckedYear year: Int, month: Int, day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool {
+        (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+    }
+
+    /// ISO `YYYY-MM-DD`.
+    public var description: String {
+        func pad(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+
+/// Lower case without diacritics, for matching names however they are typed: `Łódź` → `lodz`.
+public enum TextFolding {
+    /// Folds case and diacritics (ł included, which Unicode decomposition leaves alone) and collapses white space.
+    public static func fold(_ text: String) -> String {
+        var result = String.UnicodeScalarView()
+        var pendingSpace = false
+        for scalar in text.unicodeScalars {
+            if scalar.properties.isWhitespace {
+                pendingSpace = !result.isEmpty
+                continue
+            }
+            if pendingSpace {
+                result.append(" ")
+                pendingSpace = false
+            }
+            if scalar.isASCII {
+                let value = scalar.value
+                result.append(value >= 65 && value <= 90 ? Unicode.Scalar(value + 32) ?? scalar : scalar)
+                continue
+            }
+            if let replacement = special[scalar] {
+                result.append(contentsOf: replacement.unicodeScalars)
+                continue
+            }
+            for part in String(scalar).decomposedStringWithCanonicalMapping.lowercased().unicodeScalars
+            where !part.properties.isDiacritic && part.properties.generalCategory != .nonspacingMark {
+                result.append(part)
+            }
+        }
+        return String(result)
+    }
+
+    /// Letters that do not decompose into a base letter and a mark.
+    private static let special: [Unicode.Scalar: String] = [
+        "ł": "l", "Ł": "l", "ß": "ss", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "æ": "ae", "Æ": "ae",
+    ]
+}
