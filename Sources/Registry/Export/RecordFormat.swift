@@ -94,9 +94,6 @@ public final class RecordWriter {
     }
 
     private func csvField(_ text: String) -> String {
-        // Scalars, not Characters: "\r\n" is one Character that equals neither "\r" nor "\n".
-        let needsQuotes = text.unicodeScalars.contains { $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == delimiterScalar }
-            || text.first == " " || text.last == " "
-        return needsQuotes ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+        CSVField.quoted(text, delimiter: delimiterScalar)
     }
 }

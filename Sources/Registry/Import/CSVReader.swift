@@ -1,0 +1,323 @@
+import Foundation
+
+/// One data record of a CSV file.
+public struct CSVRecord: Sendable {
+    /// 1 for the first record after the header.
+    public var number: Int
+    /// The physical line the record starts on (1-based).
+    public var line: Int
+    /// The fields, unquoted but not trimmed.
+    public var fields: [String]
+}
+
+/// A streaming, byte-level RFC 4180 reader: quoted fields with delimiters, doubled quotes and
+/// newlines; CRLF or LF; UTF-8 (BOM or not) or Windows-1250; strict about malformed input and
+/// bounded in memory (fields over 1 MB and records over 10,000 columns are refused).
+public final class CSVReader {
+    /// Largest field accepted, in bytes.
+    public static let maximumFieldBytes = 1 << 20
+    /// Most columns a record may have.
+    public static let maximumColumns = 10_000
+
+    /// The encoding used (what `auto` chose).
+    public let encoding: TextEncoding
+    /// The delimiter used (what detection chose).
+    public private(set) var delimiter: UInt8 = 44
+    /// The first record, cells trimmed.
+    public private(set) var header: [String] = []
+    /// Bytes consumed so far, for progress.
+    public var bytesRead: Int { consumedBefore + position }
+    /// The file's size, when known.
+    public let totalBytes: Int?
+
+    private let source: Source
+    private let name: String
+    private var buffer: [UInt8] = []
+    private var position = 0
+    private var consumedBefore = 0
+    private var atEnd = false
+    private var line = 1
+    private var recordNumber = 0
+    private var validator = Codepage.UTF8Validator()
+    private let validateAsWeGo: Bool
+
+    private enum Source {
+        case file(FileHandle)
+        case memory
+    }
+
+    /// Reads the file at `path`; nil `delimiter` detects it from the header.
+    public convenience init(path: String, delimiter: UInt8? = nil, encoding: EncodingChoice = .auto) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+                throw RegistryError.io(path: path, message: isDirectory.boolValue ? "is a directory" : "cannot be read (permissions?)")
+            }
+            throw RegistryError.fileNotFound(path: path)
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
+        var chosen: TextEncoding
+        switch encoding {
+        case .utf8: chosen = .utf8
+        case .cp1250: chosen = .cp1250
+        case .auto: chosen = try Self.detectEncoding(path: path)
+        }
+        try self.init(source: .file(handle), initial: [], name: path, size: size, delimiter: delimiter, encoding: chosen,
+                      validate: encoding == .utf8)
+    }
+
+    /// Reads CSV from memory (tests, bundled files).
+    public convenience init(data: Data, delimiter: UInt8? = nil, encoding: EncodingChoice = .auto, name: String = "input") throws {
+        let bytes = [UInt8](data)
+        var chosen: TextEncoding
+        switch encoding {
+        case .utf8: chosen = .utf8
+        case .cp1250: chosen = .cp1250
+        case .auto:
+            var validator = Codepage.UTF8Validator()
+            bytes.withUnsafeBufferPointer { validator.feed($0) }
+            validator.finish()
+            chosen = validator.invalidOffset == nil ? .utf8 : .cp1250
+        }
+        try self.init(source: .memory, initial: bytes, name: name, size: bytes.count, delimiter: delimiter,
+                      encoding: chosen, validate: encoding == .utf8)
+    }
+
+    private init(source: Source, initial: [UInt8], name: String, size: Int?, delimiter: UInt8?, encoding: TextEncoding,
+                 validate: Bool) throws {
+        self.source = source
+        self.name = name
+        self.totalBytes = size
+        self.encoding = encoding
+        self.validateAsWeGo = validate && encoding == .utf8
+        buffer = initial
+        atEnd = { if case .memory = source { return true } else { return false } }()
+        try fill(minimum: 3)
+        if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF {
+            position = 3
+        }
+        // Skip blank lines before the header.
+        while position < buffer.count || !atEnd {
+            try fill(minimum: 1)
+            guard position < buffer.count else { break }
+            if buffer[position] == 10 { line += 1; position += 1 }
+            else if buffer[position] == 13 { position += 1 }
+            else { break }
+        }
+        if position >= buffer.count {
+            throw RegistryError.malformedFile(path: name, line: 1, message: "the file is empty")
+        }
+        self.delimiter = try delimiter ?? detectDelimiter()
+        guard let first = try readRecord() else {
+            throw RegistryError.malformedFile(path: name, line: 1, message: "the file is empty")
+        }
+        header = first.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+        recordNumber = 0
+    }
+
+    deinit {
+        if case let .file(handle) = source { try? handle.close() }
+    }
+
+    /// Scans the whole file for UTF-8 validity (streaming): `auto` needs the answer before decoding.
+    private static func detectEncoding(path: String) throws -> TextEncoding {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw RegistryError.fileNotFound(path: path) }
+        defer { try? handle.close() }
+        var validator = Codepage.UTF8Validator()
+        while true {
+            let chunk = try Self.read(handle, path: path)
+            if chunk.isEmpty { break }
+            chunk.withUnsafeBufferPointer { validator.feed($0) }
+            if validator.invalidOffset != nil { return .cp1250 }
+        }
+        validator.finish()
+        return validator.invalidOffset == nil ? .utf8 : .cp1250
+    }
+
+    private static func read(_ handle: FileHandle, path: String) throws -> [UInt8] {
+        do {
+            return [UInt8](try handle.read(upToCount: 1 << 18) ?? Data())
+        } catch {
+            throw RegistryError.io(path: path, message: "cannot read: \(error.localizedDescription)")
+        }
+    }
+
+    /// Makes sure at least `minimum` unread bytes are buffered, unless the input ends first.
+    private func fill(minimum: Int) throws {
+        while buffer.count - position < minimum, !atEnd {
+            guard case let .file(handle) = source else { atEnd = true; return }
+            let chunk = try Self.read(handle, path: name)
+            if chunk.isEmpty { atEnd = true; return }
+            if position > 0 {
+                consumedBefore += position
+                buffer.removeFirst(position)
+                position = 0
+            }
+            buffer.append(contentsOf: chunk)
+        }
+    }
+
+    /// Counts `,` `;` and tab outside quotes on the first line; the most frequent wins (`,` when none).
+    private func detectDelimiter() throws -> UInt8 {
+        var counts: [UInt8: Int] = [44: 0, 59: 0, 9: 0]
+        var index = position
+        var quoted = false
+        while true {
+            if index >= buffer.count {
+                if atEnd || index - position > Self.maximumFieldBytes * 2 { break }
+                try fill(minimum: index - position + 1)
+                if index >= buffer.count { break }
+            }
+            let byte = buffer[index]
+            if byte == 34 { quoted.toggle() }
+            else if !quoted, byte == 10 || byte == 13 { break }
+            else if !quoted, counts[byte] != nil { counts[byte, default: 0] += 1 }
+            index += 1
+        }
+        let best = counts.max { ($0.value, $0.key == 44 ? 1 : 0) < ($1.value, $1.key == 44 ? 1 : 0) }
+        return (best?.value ?? 0) > 0 ? (best?.key ?? 44) : 44
+    }
+
+    /// The next data record, or nil at the end of the file.
+    public func next() throws -> CSVRecord? {
+        try readRecord()
+    }
+
+    private func problem(_ message: String, line: Int? = nil, column: String? = nil) -> RegistryError {
+        .invalidRecord(RecordProblem(record: recordNumber, line: line ?? self.line, column: column, message: message))
+    }
+
+    private func readRecord() throws -> CSVRecord? {
+        // Skip blank lines between records.
+        while true {
+            try fill(minimum: 2)
+            guard position < buffer.count else { return nil }
+            let byte = buffer[position]
+            if byte == 10 { line += 1; position += 1; continue }
+            if byte == 13 {
+                position += 1
+                if position < buffer.count, buffer[position] == 10 { position += 1 }
+                line += 1
+                continue
+            }
+            break
+        }
+        recordNumber += 1
+        let startLine = line
+        var fields: [String] = []
+        var fieldBytes: [UInt8] = []
+        while true {
+            // One field.
+            try fill(minimum: 1)
+            var quoted = false
+            fieldBytes.removeAll(keepingCapacity: true)
+            if position < buffer.count, buffer[position] == 34 {
+                quoted = true
+                position += 1
+                let openedOn = line
+                scan: while true {
+                    if position >= buffer.count {
+                        try fill(minimum: 1)
+                        if position >= buffer.count {
+                            throw problem("unclosed quote: the quoted field opened on line \(openedOn) never ends", line: startLine)
+                        }
+                    }
+                    // Copy the run up to the next quote in one go.
+                    let start = position
+                    while position < buffer.count, buffer[position] != 34, buffer[position] != 0 {
+                        if buffer[position] == 10 { line += 1 }
+                        position += 1
+                    }
+                    fieldBytes.append(contentsOf: buffer[start..<position])
+                    if fieldBytes.count > Self.maximumFieldBytes {
+                        throw problem("field longer than 1 MB (\(Self.maximumFieldBytes) bytes)", line: startLine)
+                    }
+                    guard position < buffer.count else { continue scan }
+                    if buffer[position] == 0 { throw problem("NUL byte in the file") }
+                    // A quote: either doubled (a literal quote) or the end of the field.
+                    try fill(minimum: 2)
+                    if position + 1 < buffer.count, buffer[position + 1] == 34 {
+                        fieldBytes.append(34)
+                        position += 2
+                        continue scan
+                    }
+                    position += 1
+                    break scan
+                }
+            } else {
+                var start = position
+                while true {
+                    if position >= buffer.count {
+                        // Keep what this buffer holds of the field before refilling moves the bytes.
+                        fieldBytes.append(contentsOf: buffer[start..<position])
+                        try fill(minimum: 1)
+                        start = position
+                        if position >= buffer.count { break }
+                        continue
+                    }
+                    let byte = buffer[position]
+                    if byte == delimiter || byte == 10 || byte == 13 { break }
+                    if byte == 34 { throw problem("quote inside an unquoted field (a field with quotes must be quoted as a whole)") }
+                    if byte == 0 { throw problem("NUL byte in the file") }
+                    position += 1
+                    if fieldBytes.count + position - start > Self.maximumFieldBytes {
+                        throw problem("field longer than 1 MB (\(Self.maximumFieldBytes) bytes)", line: startLine)
+                    }
+                }
+                fieldBytes.append(contentsOf: buffer[start..<position])
+            }
+            fields.append(try decode(fieldBytes, line: startLine))
+            if fields.count > Self.maximumColumns {
+                throw problem("record has more than \(Self.maximumColumns) columns", line: startLine)
+            }
+            // After a field: a delimiter, the end of the record, or (after a closing quote) an error.
+            try fill(minimum: 2)
+            if position >= buffer.count { return CSVRecord(number: recordNumber, line: startLine, fields: fields) }
+            let byte = buffer[position]
+            if byte == delimiter {
+                position += 1
+                try fill(minimum: 1)
+                if position >= buffer.count || buffer[position] == 10 || buffer[position] == 13 {
+                    fields.append("")
+                    if position >= buffer.count { return CSVRecord(number: recordNumber, line: startLine, fields: fields) }
+                } else {
+                    continue
+                }
+            }
+            if buffer[position] == 10 || buffer[position] == 13 {
+                if buffer[position] == 13, position + 1 < buffer.count, buffer[position + 1] == 10 { position += 1 }
+                position += 1
+                line += 1
+                return CSVRecord(number: recordNumber, line: startLine, fields: fields)
+            }
+            if quoted {
+                throw problem("unexpected text after a closing quote (a quote inside a quoted field must be doubled)")
+            }
+        }
+    }
+
+    private func decode(_ bytes: [UInt8], line: Int) throws -> String {
+        try bytes.withUnsafeBufferPointer { pointer in
+            switch encoding {
+            case .utf8:
+                if validateAsWeGo {
+                    var check = Codepage.UTF8Validator()
+                    check.feed(pointer)
+                    check.finish()
+                    if let offset = check.invalidOffset {
+                        throw problem(
+                            String(format: "invalid UTF-8 (byte 0x%02X); if the file comes from Excel, try --encoding cp1250", pointer[offset]),
+                            line: line)
+                    }
+                }
+                return String(decoding: pointer, as: UTF8.self)
+            case .cp1250:
+                switch Codepage.decodeCP1250(pointer) {
+                case let .success(text): return text
+                case let .failure(undefined):
+                    throw problem(String(format: "byte 0x%02X is not a Windows-1250 character; is the file UTF-8? try --encoding utf-8", undefined.byte), line: line)
+                }
+            }
+        }
+    }
+}
