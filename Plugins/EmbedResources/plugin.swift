@@ -8,17 +8,18 @@ import PackagePlugin
 struct EmbedResources: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
         let root = context.package.directoryURL
-        let files = try ["Migrations", "Data/teryt"].flatMap { folder in
-            try listFiles(in: root.appending(path: folder))
-        }
+        let folders = ["Migrations", "Data/teryt"].map { root.appending(path: $0) }
+        let files = try folders.flatMap(listFiles)
         let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedResources.swift")
+        // The tool lists the folders itself when it runs, and the folders are inputs too, so adding a
+        // migration re-runs it even when this plugin's command list is reused from an earlier build.
         return [
             .buildCommand(
-                displayName: "Embedding \(files.count) resource files",
+                displayName: "Embedding migrations and data",
                 executable: try context.tool(named: "embed-resources").url,
                 arguments: [output.path(percentEncoded: false), root.path(percentEncoded: false)]
-                    + files.map { $0.path(percentEncoded: false) },
-                inputFiles: files,
+                    + folders.map { $0.path(percentEncoded: false) },
+                inputFiles: folders + files,
                 outputFiles: [output]
             )
         ]

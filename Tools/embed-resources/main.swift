@@ -1,7 +1,8 @@
 import Foundation
 
-// Usage: embed-resources OUTPUT PACKAGE_ROOT FILE...
-// Writes a Swift file with each FILE's bytes as base64, keyed by its path relative to PACKAGE_ROOT.
+// Usage: embed-resources OUTPUT PACKAGE_ROOT FOLDER...
+// Writes a Swift file with the bytes of each .sql and .csv file in the FOLDERs as base64, keyed by
+// its path relative to PACKAGE_ROOT.
 // Base64 keeps the bytes exact (CRLF, BOM), which the migration checksums depend on.
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
@@ -20,7 +21,12 @@ var source = """
         static let files: [String: String] = [
 
     """
-for path in arguments.dropFirst(3) {
+var paths: [String] = []
+for folder in arguments.dropFirst(3) {
+    let names = try FileManager.default.contentsOfDirectory(atPath: folder)
+    paths += names.filter { $0.hasSuffix(".sql") || $0.hasSuffix(".csv") }.sorted().map { folder + "/" + $0 }
+}
+for path in paths {
     let data = try Data(contentsOf: URL(fileURLWithPath: path))
     let key = path.hasPrefix(root) ? String(path.dropFirst(root.count)) : path
     source += "        \"\(key)\": \"\(data.base64EncodedString())\",\n"

@@ -26,6 +26,14 @@ struct MigratorTests {
             VALUES ('01900000-0000-7000-8000-0000000000e1', '01900000-0000-7000-8000-0000000000c1', 'granted',
                     '2025-01-02', '2025-01-02', '2025-01-02T00:00:00.000000Z', 'fixture');
             """,
+        3: """
+            INSERT INTO resources (id, version, entity_id, category, description, recorded_on, created_at, updated_at)
+            VALUES ('01900000-0000-7000-8000-0000000000r1', 1, '01900000-0000-7000-8000-000000000001', 'lokal',
+                    'sala 40 m2', '2025-01-03', '2025-01-03T00:00:00.000000Z', '2025-01-03T00:00:00.000000Z');
+            INSERT INTO needs (id, version, entity_id, category, description, priority, reported_on, created_at, updated_at)
+            VALUES ('01900000-0000-7000-8000-0000000000n1', 1, '01900000-0000-7000-8000-000000000001', 'szkolenia',
+                    'kurs HACCP', 1, '2025-01-03', '2025-01-03T00:00:00.000000Z', '2025-01-03T00:00:00.000000Z');
+            """,
     ]
 
     @Test("a new registry gets every migration, recorded with its checksum, and the TERYT dictionary")

@@ -1,0 +1,51 @@
+/// Filters for `registry query`; every one is optional and they combine with AND.
+public struct EntityQuery: Sendable {
+    /// Which entities by status.
+    public enum Status: String, Sendable, CaseIterable {
+        case active, closed, all
+    }
+
+    /// Result order.
+    public enum Sort: String, Sendable, CaseIterable {
+        case name, founded, kind
+    }
+
+    public var kinds: [EntityKind] = []
+    /// A TERYT prefix: 2 digits (voivodeship), 4 (county) or 6–7 (commune).
+    public var region: String?
+    /// A unit name, resolved through the TERYT dictionary to a prefix.
+    public var regionName: String?
+    public var status: Status = .active
+    /// Holds a valid certificate of this scheme on `on` (or today).
+    public var holds: String?
+    /// A PKD prefix such as `56` or `56.29`.
+    public var pkd: String?
+    public var foundedFrom: LocalDate?
+    public var foundedTo: LocalDate?
+    /// Full-text search words (prefixes match; diacritics ignored).
+    public var text: String?
+    public var nip: String?
+    public var regon: String?
+    public var krs: String?
+    /// The registry's state on this day: entities as they were then, including ones closed later.
+    public var on: LocalDate?
+    public var limit: Int?
+    public var sort: Sort = .name
+
+    public init() {}
+}
+
+/// The columns every entity listing and export has, in order (documented in README).
+public enum EntityColumns {
+    public static let all: [String] = ["id"] + EntityField.allCases.map(\.rawValue)
+        + ["closed_on", "close_reason", "status"]
+
+    /// A row's values in `all` order.
+    public static func values(_ entity: Entity, status: String? = nil) -> [JSONValue] {
+        guard case let .object(object) = entity.json else { return [] }
+        return all.map { column in
+            if column == "status", let status { return .string(status) }
+            return object[column] ?? .null
+        }
+    }
+}

@@ -1,0 +1,136 @@
+extension Registry {
+    /// Calls `body` for each entity matching `query`, streaming rows from SQLite (memory stays flat).
+    ///
+    /// With `query.on`, entities are shown as the registry recorded them by the end of that day,
+    /// and their status is the one they had on that day.
+    public func query(_ query: EntityQuery, _ body: (Entity) throws -> Void) throws {
+        let (sql, values, dayIndex) = try build(query)
+        let statement = try database.prepare(sql)
+        try statement.forEachRow(values) { row in
+            var entity = EntityStore.entity(row)
+            if let dayIndex, let closed = entity.closedOn, closed.description > (row.text(at: dayIndex) ?? "") {
+                // Closed after the day asked about: it was active then.
+                entity = Entity(id: entity.id, version: entity.version, fields: entity.fields, closedOn: nil,
+                                closeReason: nil, createdAt: entity.createdAt, updatedAt: entity.updatedAt)
+            }
+            try body(entity)
+        }
+    }
+
+    /// The SQL for `query`, its bound values, and (with `on`) the column holding the day.
+    private func build(_ query: EntityQuery) throws -> (String, [SQLValue], Int32?) {
+        var values: [SQLValue] = []
+        func bind(_ value: SQLValue) -> String {
+            values.append(value)
+            return "?\(values.count)"
+        }
+        var source = "entities"
+        var dayColumn: Int32?
+        let day = query.on ?? today
+        if let on = query.on {
+            // The latest version recorded by the end of the day, for entities that existed then.
+            let cutoff = bind(.text(on.description + "T23:59:59.999999Z"))
+            source = """
+                (SELECT v.entity_id AS id, v.version, v.kind, v.name, v.nip, v.regon, v.krs, v.pkd, v.street,
+                        v.postal_code, v.city, v.teryt, v.founded_on, v.closed_on, v.close_reason, v.email, v.phone,
+                        v.www, v.latitude, v.longitude, v.capacity, v.operator_id, v.operator_teryt, v.note,
+                        first.recorded_at AS created_at, v.recorded_at AS updated_at
+                 FROM entity_versions v
+                 JOIN entity_versions first ON first.entity_id = v.entity_id AND first.version = 1
+                 WHERE v.version = (SELECT max(x.version) FROM entity_versions x
+                                    WHERE x.entity_id = v.entity_id AND x.recorded_at <= \(cutoff)))
+                """
+            dayColumn = 26
+        }
+        var dayParameterName: String?
+        // Bound only when a condition uses it: SQLite refuses values for parameters a statement lacks.
+        func dayParameter() -> String {
+            if let dayParameterName { return dayParameterName }
+            let name = bind(.text(day.description))
+            dayParameterName = name
+            return name
+        }
+        var conditions: [String] = []
+        switch query.status {
+        case .active: conditions.append("(e.closed_on IS NULL OR e.closed_on > \(dayParameter()))")
+        case .closed: conditions.append("(e.closed_on IS NOT NULL AND e.closed_on <= \(dayParameter()))")
+        case .all: break
+        }
+        if !query.kinds.isEmpty {
+            conditions.append("e.kind IN (\(query.kinds.map { bind(.text($0.rawValue)) }.joined(separator: ", ")))")
+        }
+        var prefixes: [String] = []
+        if let region = query.region { prefixes.append(try Self.regionPrefix(region)) }
+        if let name = query.regionName { prefixes.append(try regionPrefix(named: name)) }
+        for prefix in prefixes {
+            // A prefix range keeps the teryt index usable (LIKE would need a case-sensitive collation).
+            conditions.append("e.teryt >= \(bind(.text(prefix))) AND e.teryt < \(bind(.text(prefix + "~")))")
+        }
+        if let pkd = query.pkd {
+            let prefix = try PKD.normalizedPrefix(pkd)
+            conditions.append("e.pkd >= \(bind(.text(prefix))) AND e.pkd < \(bind(.text(prefix + "~")))")
+        }
+        if let from = query.foundedFrom { conditions.append("e.founded_on >= \(bind(.text(from.description)))") }
+        if let to = query.foundedTo { conditions.append("e.founded_on <= \(bind(.text(to.description)))") }
+        if let nip = query.nip { conditions.append("e.nip = \(bind(.text(try NIP(nip).digits)))") }
+        if let regon = query.regon { conditions.append("e.regon = \(bind(.text(try REGON(regon).digits)))") }
+        if let krs = query.krs { conditions.append("e.krs = \(bind(.text(try KRS(krs).digits)))") }
+        if let text = query.text {
+            guard let match = SearchText.matchExpression(text) else {
+                throw RegistryError.invalidValue(field: "text", value: text, rule: "has no words to search for")
+            }
+            conditions.append(
+                "e.id IN (SELECT id FROM entities WHERE rowid IN (SELECT rowid FROM entity_search WHERE entity_search MATCH \(bind(.text(match)))))")
+        }
+        if let scheme = query.holds {
+            conditions.append("""
+                EXISTS (SELECT 1 FROM certificate_periods p WHERE p.entity_id = e.id AND p.scheme_code = \(bind(.text(scheme)))
+                        AND p.held_from <= \(dayParameter()) AND p.held_to >= \(dayParameter()))
+                """)
+        }
+        let order: String
+        switch query.sort {
+        case .name: order = "e.name, e.id"
+        case .founded: order = "e.founded_on IS NULL, e.founded_on, e.name, e.id"
+        case .kind: order = "e.kind, e.name, e.id"
+        }
+        var sql = "SELECT \(EntityStore.columns.split(separator: ",").map { "e." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", "))"
+        if dayColumn != nil { sql += ", \(dayParameter())" }
+        sql += " FROM \(source) e"
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        sql += " ORDER BY \(order)"
+        if let limit = query.limit {
+            guard limit >= 0 else { throw RegistryError.invalidValue(field: "limit", value: String(limit), rule: "must be 0 or more") }
+            sql += " LIMIT \(bind(.integer(Int64(limit))))"
+        }
+        return (sql, values, dayColumn)
+    }
+
+    /// Checks a TERYT prefix (2, 4, 6 or 7 digits); a 7-digit commune code becomes its 6-digit commune
+    /// prefix so the town and rural parts of an urban-rural commune are included.
+    static func regionPrefix(_ code: String) throws -> String {
+        let digits = code.trimmingCharacters(in: .whitespaces)
+        guard [2, 4, 6, 7].contains(digits.utf8.count), digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+            throw RegistryError.invalidValue(
+                field: "region", value: code, rule: "must be a TERYT prefix: 2 digits (voivodeship), 4 (county) or 7 (commune)")
+        }
+        if digits.count == 7, let type = digits.last, type == "3" { return String(digits.prefix(6)) }
+        return digits
+    }
+
+    /// Resolves a unit name (voivodeship, county or commune) to a TERYT prefix.
+    func regionPrefix(named name: String) throws -> String {
+        let matches = try findTeryt(name: name).filter { $0.unit.abolishedIn == nil && $0.unit.level != .czesc }
+        let distinct = Dictionary(grouping: matches) { match -> String in
+            match.unit.level == .gmina ? String(match.unit.code.prefix(6)) : match.unit.code
+        }
+        switch distinct.count {
+        case 0: throw RegistryError.notFound(kind: "TERYT unit", reference: name)
+        case 1:
+            let match = matches[0]
+            return match.unit.level == .gmina ? try Self.regionPrefix(match.unit.code) : match.unit.code
+        default:
+            throw RegistryError.ambiguous(kind: "TERYT unit", reference: name, candidates: matches.map(\.description))
+        }
+    }
+}

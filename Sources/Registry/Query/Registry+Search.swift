@@ -1,0 +1,39 @@
+extension Registry {
+    /// Full-text search over names, city, street, notes and certificate scopes, best matches first
+    /// (bm25, with the name weighted most); words match as prefixes and diacritics are ignored.
+    public func search(
+        _ text: String, kinds: [EntityKind] = [], region: String? = nil, limit: Int? = nil,
+        _ body: (Entity, Double) throws -> Void
+    ) throws {
+        guard let match = SearchText.matchExpression(text) else {
+            throw RegistryError.invalidValue(field: "text", value: text, rule: "has no words to search for")
+        }
+        var values: [SQLValue] = [.text(match)]
+        var conditions: [String] = []
+        if !kinds.isEmpty {
+            conditions.append("e.kind IN (\(kinds.map { values.append(.text($0.rawValue)); return "?\(values.count)" }.joined(separator: ", ")))")
+        }
+        if let region {
+            let prefix = try Self.regionPrefix(region)
+            values.append(.text(prefix))
+            values.append(.text(prefix + "~"))
+            conditions.append("e.teryt >= ?\(values.count - 1) AND e.teryt < ?\(values.count)")
+        }
+        let columns = EntityStore.columns.split(separator: ",")
+            .map { "e." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")
+        var sql = """
+            SELECT \(columns), bm25(entity_search, 10.0, 2.0, 1.0, 1.0, 3.0) AS rank
+            FROM entity_search JOIN entities e ON e.rowid = entity_search.rowid
+            WHERE entity_search MATCH ?1
+            """
+        for condition in conditions { sql += " AND " + condition }
+        sql += " ORDER BY rank, e.name"
+        if let limit {
+            values.append(.integer(Int64(max(0, limit))))
+            sql += " LIMIT ?\(values.count)"
+        }
+        try database.prepare(sql).forEachRow(values) { row in
+            try body(EntityStore.entity(row), row.double(at: 26) ?? 0)
+        }
+    }
+}

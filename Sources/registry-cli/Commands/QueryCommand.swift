@@ -1,0 +1,173 @@
+import ArgumentParser
+import Foundation
+import Registry
+
+/// Output formats for entity listings.
+enum EntityListFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, csv, json, ndjson, geojson
+}
+
+/// Prints entities in the chosen format, streaming all but the table.
+struct EntityPrinter {
+    let format: EntityListFormat
+    private var writer: RecordWriter?
+    private var tableRows: [[String]] = []
+    static let tableColumns = ["id", "kind", "name", "nip", "teryt", "city", "status"]
+
+    init(format: EntityListFormat, extraColumns: [String] = []) throws {
+        self.format = format
+        let columns = EntityColumns.all + extraColumns
+        switch format {
+        case .table: writer = nil
+        case .csv: writer = try RecordWriter(sink: .standardOutput(), format: .csv, columns: columns)
+        case .json: writer = try RecordWriter(sink: .standardOutput(), format: .json, columns: columns)
+        case .ndjson: writer = try RecordWriter(sink: .standardOutput(), format: .ndjson, columns: columns)
+        case .geojson: writer = try RecordWriter(sink: .standardOutput(), format: .geojson, columns: columns)
+        }
+    }
+
+    mutating func add(_ entity: Entity, extra: [JSONValue] = []) throws {
+        if let writer {
+            try writer.write(EntityColumns.values(entity) + extra)
+        } else {
+            let fields = entity.fields
+            tableRows.append([String(entity.id.prefix(8)) + "…", fields.kind.rawValue, fields.name, fields.nip ?? "",
+                              fields.teryt ?? "", fields.city ?? "", entity.status])
+        }
+    }
+
+    func finish() throws {
+        if let writer {
+            try writer.finish()
+        } else {
+            Output.table(Self.tableColumns, tableRows)
+        }
+    }
+}
+
+struct QueryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "query",
+        abstract: "List entities matching filters, now or as the registry stood on a past day.",
+        discussion: """
+            Filters combine with AND. Output is streamed (except the table), so any result size works.
+
+              registry query --kind cis --kind kis --region 28
+              registry query --region-name olsztyński --holds zakup-prospoleczny --format csv
+              registry query --text "spółdz gastronom" --on 2025-12-31 --format json
+            """
+    )
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "Entity kind (repeatable).") var kind: [String] = []
+    @Option(help: "TERYT prefix: 2 digits voivodeship, 4 county, 7 commune.") var region: String?
+    @Option(name: .customLong("region-name"), help: "A voivodeship, county or commune name.") var regionName: String?
+    @Option(help: "active (default), closed or all.") var status: EntityQuery.Status = .active
+    @Option(help: "Holds a valid certificate of this scheme on --on (default today).") var holds: String?
+    @Option(help: "PKD prefix, e.g. 56 or 56.29.") var pkd: String?
+    @Option(name: .customLong("founded-from"), help: "Founded on or after.") var foundedFrom: String?
+    @Option(name: .customLong("founded-to"), help: "Founded on or before.") var foundedTo: String?
+    @Option(help: "Full-text words (prefixes, diacritics ignored).") var text: String?
+    @Option(help: "Exact NIP.") var nip: String?
+    @Option(help: "Exact REGON.") var regon: String?
+    @Option(help: "Exact KRS.") var krs: String?
+    @Option(help: "The registry's state on this day.") var on: String?
+    @Option(help: "At most this many rows.") var limit: Int?
+    @Option(help: "name (default), founded or kind.") var sort: EntityQuery.Sort = .name
+    @Option(help: "table (default on a terminal), csv, json, ndjson or geojson.") var format: EntityListFormat?
+
+    func run() throws {
+        let registry = try database.openForReading()
+        var query = EntityQuery()
+        query.kinds = try kind.map(EntityKind.parse)
+        query.region = region
+        query.regionName = regionName
+        query.status = status
+        query.holds = holds
+        query.pkd = pkd
+        query.foundedFrom = try foundedFrom.map { try LocalDate.parse($0, field: "founded-from") }
+        query.foundedTo = try foundedTo.map { try LocalDate.parse($0, field: "founded-to") }
+        query.text = text
+        query.nip = nip
+        query.regon = regon
+        query.krs = krs
+        query.on = try on.map { try LocalDate.parse($0, field: "on") }
+        query.limit = limit
+        query.sort = sort
+        var printer = try EntityPrinter(format: format ?? (isatty(1) == 1 ? .table : .csv))
+        try registry.query(query) { try printer.add($0) }
+        try printer.finish()
+    }
+}
+
+struct SearchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Full-text search over names, places, notes and certificate scopes, best matches first.",
+        discussion: """
+            Words match as prefixes and Polish diacritics are ignored both ways: lodz, Lodz and Łódź find \
+            the same rows; spoldz finds Spółdzielnia.
+
+              registry search "spoldz lodz"
+              registry search catering --kind spoldzielnia-socjalna --region 28 --format json
+            """
+    )
+
+    @OptionGroup var database: DatabaseOptions
+    @Argument(help: "Words to find.") var text: String
+    @Option(help: "Entity kind (repeatable).") var kind: [String] = []
+    @Option(help: "TERYT prefix.") var region: String?
+    @Option(help: "At most this many rows.") var limit: Int?
+    @Option(help: "table (default on a terminal), csv, json, ndjson or geojson.") var format: EntityListFormat?
+
+    func run() throws {
+        let registry = try database.openForReading()
+        var printer = try EntityPrinter(format: format ?? (isatty(1) == 1 ? .table : .csv), extraColumns: ["rank"])
+        try registry.search(text, kinds: try kind.map(EntityKind.parse), region: region, limit: limit) { entity, rank in
+            try printer.add(entity, extra: [.double((rank * 1000).rounded() / 1000)])
+        }
+        try printer.finish()
+    }
+}
+
+struct SQLCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sql",
+        abstract: "Run one read-only SQL statement (for analysts and auditors).",
+        discussion: """
+            The database is opened read-only; statements that write, ATTACH, change settings or load \
+            extensions are refused with exit 65. Query the documented views (v_entities, v_certificates, \
+            v_holders, v_resources, v_needs) rather than internal tables.
+
+              registry sql "SELECT kind, count(*) AS n FROM v_entities GROUP BY kind ORDER BY n DESC"
+            """
+    )
+
+    @OptionGroup var database: DatabaseOptions
+    @Argument(help: "One SELECT statement.") var sql: String
+    @Option(help: "table (default on a terminal), csv, json or ndjson.") var format: EntityListFormat?
+
+    func run() throws {
+        let query = try ReadOnlyQuery(path: database.databasePath, sql: sql)
+        let chosen = format ?? (isatty(1) == 1 ? .table : .csv)
+        if chosen == .table {
+            var rows: [[String]] = []
+            try query.forEachRow { values in rows.append(values.map { $0.text ?? "" }) }
+            Output.table(query.columns, rows)
+            return
+        }
+        let recordFormat: RecordFormat
+        switch chosen {
+        case .csv: recordFormat = .csv
+        case .json: recordFormat = .json
+        case .ndjson: recordFormat = .ndjson
+        case .geojson, .table: recordFormat = .geojson
+        }
+        let writer = try RecordWriter(sink: .standardOutput(), format: recordFormat, columns: query.columns)
+        try query.forEachRow { values in try writer.write(values.map(\.json)) }
+        try writer.finish()
+    }
+}
+
+extension EntityQuery.Status: ExpressibleByArgument {}
+extension EntityQuery.Sort: ExpressibleByArgument {}
