@@ -23,12 +23,13 @@ public final class ReadOnlyQuery {
     public init(path: String, sql: String) throws {
         let database = try Database(path: path, access: .readOnly)
         try Migrator().requireCurrent(database)
-        sqlite3_set_authorizer(database.handle, { _, action, first, _, _, _ in
+        sqlite3_set_authorizer(database.handle, { _, action, first, second, _, _ in
             switch action {
             case SQLITE_SELECT, SQLITE_READ, SQLITE_RECURSIVE:
                 return SQLITE_OK
             case SQLITE_FUNCTION:
-                let name = first.map { String(cString: $0).lowercased() } ?? ""
+                // For functions the name comes in the second argument.
+                let name = second.map { String(cString: $0).lowercased() } ?? ""
                 return name == "load_extension" || name == "writefile" || name == "edit" ? SQLITE_DENY : SQLITE_OK
             case SQLITE_PRAGMA:
                 let name = first.map { String(cString: $0).lowercased() } ?? ""
@@ -52,11 +53,14 @@ public final class ReadOnlyQuery {
         if code == -1 {
             throw RegistryError.notReadOnly(sql: sql, reason: "only one statement may be run at a time")
         }
-        if code == SQLITE_AUTH {
+        if code == SQLITE_AUTH || (code == SQLITE_ERROR && String(cString: sqlite3_errmsg(database.handle)).hasPrefix("not authorized")) {
             throw RegistryError.notReadOnly(sql: sql, reason: "the statement writes, attaches another database, changes a setting or loads an extension")
         }
         if code != SQLITE_OK {
             let message = String(cString: sqlite3_errmsg(database.handle))
+            if message.hasPrefix("no such function: load_extension") {
+                throw RegistryError.notReadOnly(sql: sql, reason: "loading extensions is not allowed")
+            }
             throw RegistryError.invalidValue(field: "sql", value: sql, rule: message)
         }
         let statement = try database.prepare(trimmed)

@@ -56,11 +56,13 @@ final class ManualClock: @unchecked Sendable {
 /// A new, migrated registry in a temporary folder.
 struct TestRegistry {
     let directory = TemporaryDirectory()
-    let clock = ManualClock()
+    let clock: ManualClock
     let registry: Registry
     var path: String { directory.file("registry.sqlite") }
 
-    init(actor: String = "tester") throws {
+    /// `start` is when the registry is created; recorded times never go back behind it.
+    init(actor: String = "tester", start: String = "2026-01-15T10:00:00Z") throws {
+        clock = ManualClock(start)
         let path = directory.file("registry.sqlite")
         registry = try Registry.open(at: path, actor: actor, access: .writeOrCreate, clock: clock.clock)
     }

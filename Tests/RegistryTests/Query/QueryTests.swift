@@ -1,0 +1,166 @@
+import Foundation
+import Testing
+@testable import Registry
+
+@Suite("Query, search, SQL")
+struct QueryTests {
+    /// Four entities in two voivodeships, one closed, one updated, with the clock moved between changes.
+    static func populated() throws -> TestRegistry {
+        let test = try TestRegistry(start: "2025-01-01T00:00:00Z")
+        let registry = test.registry
+        test.clock.set("2025-01-10T09:00:00Z")
+        try registry.addEntity([.kind: "spoldzielnia-socjalna", .name: "Spółdzielnia Socjalna Łódzkie Smaki", .nip: Generated.nip(1),
+                                .teryt: "1061011", .city: "Łódź", .pkd: "56.29.Z", .foundedOn: "2015-05-01",
+                                .latitude: "51.76", .longitude: "19.46"])
+        try registry.addEntity([.kind: "cis", .name: "CIS Olsztyn", .teryt: "2862011", .city: "Olsztyn", .regon: Generated.regon9(3),
+                                .foundedOn: "2008-09-01", .note: "warsztaty gastronomiczne"])
+        try registry.addEntity([.kind: "kis", .name: "KIS Bartoszyce", .teryt: "2801011", .krs: "77", .foundedOn: "2011-03-15"])
+        try registry.addEntity([.kind: "fundacja", .name: "Fundacja Zamknięta", .nip: Generated.nip(2), .teryt: "2801011"])
+        test.clock.set("2025-06-01T09:00:00Z")
+        try registry.updateEntity("krs:77", [.name: "Klub Integracji Społecznej w Bartoszycach"])
+        try registry.closeEntity(Generated.nip(2), on: try LocalDate.parse("2025-05-31", field: "d"))
+        test.clock.set("2026-01-15T10:00:00Z")
+        return test
+    }
+
+    func names(_ registry: Registry, _ configure: (inout EntityQuery) -> Void) throws -> [String] {
+        var query = EntityQuery()
+        configure(&query)
+        var names: [String] = []
+        try registry.query(query) { names.append($0.fields.name) }
+        return names
+    }
+
+    @Test("each filter alone")
+    func filters() throws {
+        let test = try Self.populated()
+        let r = test.registry
+        #expect(try names(r) { _ in } == ["CIS Olsztyn", "Klub Integracji Społecznej w Bartoszycach", "Spółdzielnia Socjalna Łódzkie Smaki"])
+        #expect(try names(r) { $0.kinds = [.cis, .kis] } == ["CIS Olsztyn", "Klub Integracji Społecznej w Bartoszycach"])
+        #expect(try names(r) { $0.region = "28" } == ["CIS Olsztyn", "Klub Integracji Społecznej w Bartoszycach"])
+        #expect(try names(r) { $0.region = "2801" } == ["Klub Integracji Społecznej w Bartoszycach"])
+        #expect(try names(r) { $0.region = "2862011" } == ["CIS Olsztyn"])
+        #expect(try names(r) { $0.regionName = "łódzkie" } == ["Spółdzielnia Socjalna Łódzkie Smaki"])
+        #expect(try names(r) { $0.regionName = "bartoszycki" } == ["Klub Integracji Społecznej w Bartoszycach"])
+        #expect(try names(r) { $0.status = .closed } == ["Fundacja Zamknięta"])
+        #expect(try names(r) { $0.status = .all }.count == 4)
+        #expect(try names(r) { $0.pkd = "56" } == ["Spółdzielnia Socjalna Łódzkie Smaki"])
+        #expect(try names(r) { $0.pkd = "5629" } == ["Spółdzielnia Socjalna Łódzkie Smaki"])
+        #expect(try names(r) { $0.pkd = "57" }.isEmpty)
+        #expect(try names(r) { $0.foundedFrom = LocalDate(iso: "2010-01-01"); $0.foundedTo = LocalDate(iso: "2012-01-01") } == ["Klub Integracji Społecznej w Bartoszycach"])
+        #expect(try names(r) { $0.nip = Generated.nip(1) } == ["Spółdzielnia Socjalna Łódzkie Smaki"])
+        #expect(try names(r) { $0.regon = Generated.regon9(3) } == ["CIS Olsztyn"])
+        #expect(try names(r) { $0.krs = "0000000077" } == ["Klub Integracji Społecznej w Bartoszycach"])
+        #expect(try names(r) { $0.text = "gastronom" } == ["CIS Olsztyn"])
+        #expect(try names(r) { $0.limit = 1 } == ["CIS Olsztyn"])
+        #expect(try names(r) { $0.sort = .founded } == ["CIS Olsztyn", "Klub Integracji Społecznej w Bartoszycach", "Spółdzielnia Socjalna Łódzkie Smaki"])
+        #expect(try names(r) { $0.sort = .kind } == ["CIS Olsztyn", "Klub Integracji Społecznej w Bartoszycach", "Spółdzielnia Socjalna Łódzkie Smaki"])
+    }
+
+    @Test("filters combine")
+    func combined() throws {
+        let test = try Self.populated()
+        #expect(try names(test.registry) { $0.region = "28"; $0.kinds = [.kis]; $0.foundedFrom = LocalDate(iso: "2011-01-01") }
+                == ["Klub Integracji Społecznej w Bartoszycach"])
+        #expect(try names(test.registry) { $0.region = "28"; $0.status = .all; $0.kinds = [.fundacja] } == ["Fundacja Zamknięta"])
+        #expect(try names(test.registry) { $0.region = "10"; $0.kinds = [.cis] }.isEmpty)
+    }
+
+    @Test("--on shows entities as they were: before an update and before a closure")
+    func asOf() throws {
+        let test = try Self.populated()
+        let before = LocalDate(iso: "2025-03-01")
+        #expect(try names(test.registry) { $0.on = before; $0.region = "2801" } == ["Fundacja Zamknięta", "KIS Bartoszyce"])
+        #expect(try names(test.registry) { $0.on = before; $0.status = .closed }.isEmpty)
+        #expect(try names(test.registry) { $0.on = LocalDate(iso: "2025-07-01"); $0.region = "2801" } == ["Klub Integracji Społecznej w Bartoszycach"])
+        #expect(try names(test.registry) { $0.on = LocalDate(iso: "2024-12-31") }.isEmpty)
+    }
+
+    @Test("hostile filter values match only themselves", arguments: ["x' OR 1=1 --", "%", "_", "\"", "'", "\u{0}", String(repeating: "ą", count: 10_000)])
+    func hostile(_ value: String) throws {
+        let test = try Self.populated()
+        #expect(try names(test.registry) { $0.text = value + " zzzz" }.isEmpty)
+        #expect(throws: RegistryError.self) { try names(test.registry) { $0.region = value } }
+        #expect(throws: RegistryError.self) { try names(test.registry) { $0.nip = value } }
+        #expect(throws: RegistryError.self) { try names(test.registry) { $0.pkd = value } }
+        #expect(throws: RegistryError.self) { try names(test.registry) { $0.regionName = value } }
+        #expect(throws: RegistryError.self) { try names(test.registry) { $0.holds = value; $0.kinds = [.cis] ; $0.region = value } }
+        var found: [String] = []
+        try test.registry.search("Olsztyn " + value) { entity, _ in found.append(entity.fields.name) }
+        #expect(found.isEmpty || value.allSatisfy { !$0.isLetter })
+        // The registry is unchanged by any of it.
+        #expect(try test.registry.database.scalarInt("SELECT count(*) FROM entities") == 4)
+    }
+
+    @Test("search folds diacritics both ways, ł included, and matches prefixes", arguments: [
+        ("lodz", "Spółdzielnia Socjalna Łódzkie Smaki"), ("Łódź", "Spółdzielnia Socjalna Łódzkie Smaki"),
+        ("LODZKIE", "Spółdzielnia Socjalna Łódzkie Smaki"), ("spoldz", "Spółdzielnia Socjalna Łódzkie Smaki"),
+        ("gastronomiczne", "CIS Olsztyn"), ("olsztyn", "CIS Olsztyn"),
+    ])
+    func search(_ text: String, _ expected: String) throws {
+        let test = try Self.populated()
+        var found: [String] = []
+        try test.registry.search(text) { entity, _ in found.append(entity.fields.name) }
+        #expect(found.first == expected)
+    }
+
+    @Test("the search index follows updates and closures")
+    func searchFollowsWrites() throws {
+        let test = try Self.populated()
+        func find(_ text: String) throws -> [String] {
+            var found: [String] = []
+            try test.registry.search(text) { entity, _ in found.append(entity.fields.name) }
+            return found
+        }
+        #expect(try find("Klub").count == 1)
+        try test.registry.updateEntity("krs:77", [.name: "Klub Seniora Bartoszyce"])
+        #expect(try find("Integracji").isEmpty)
+        #expect(try find("seniora") == ["Klub Seniora Bartoszyce"])
+        try test.registry.closeEntity("krs:77", on: try LocalDate.parse("2026-01-01", field: "d"))
+        #expect(try find("seniora") == ["Klub Seniora Bartoszyce"])
+    }
+
+    @Test("registry sql refuses anything that writes or escapes", arguments: [
+        "INSERT INTO entities (id) VALUES ('x')", "UPDATE entities SET name = 'x'", "DELETE FROM entities",
+        "DROP TABLE entities", "CREATE TABLE t (x)", "ATTACH DATABASE 'other.db' AS other", "PRAGMA journal_mode = DELETE",
+        "PRAGMA foreign_keys = OFF", "SELECT load_extension('x')", "SELECT 1; DELETE FROM entities", "VACUUM",
+        "REINDEX", "ANALYZE", "BEGIN", "CREATE TEMP TABLE t (x)",
+    ])
+    func sqlRefusals(_ sql: String) throws {
+        let test = try Self.populated()
+        do {
+            _ = try ReadOnlyQuery(path: test.path, sql: sql)
+            Issue.record("\(sql) was accepted")
+        } catch let error as RegistryError {
+            guard case .notReadOnly = error else { Issue.record("\(sql): \(error)"); return }
+        }
+        #expect(try test.registry.database.scalarInt("SELECT count(*) FROM entities") == 4)
+    }
+
+    @Test("registry sql runs reads over the documented views")
+    func sqlReads() throws {
+        let test = try Self.populated()
+        let query = try ReadOnlyQuery(path: test.path, sql: "SELECT kind, count(*) AS n FROM v_entities WHERE status = 'active' GROUP BY kind ORDER BY kind")
+        var rows: [[String]] = []
+        try query.forEachRow { rows.append($0.map { $0.text ?? "" }) }
+        #expect(query.columns == ["kind", "n"])
+        #expect(rows == [["cis", "1"], ["kis", "1"], ["spoldzielnia-socjalna", "1"]])
+        let pragma = try ReadOnlyQuery(path: test.path, sql: "PRAGMA table_info(v_entities)")
+        var count = 0
+        try pragma.forEachRow { _ in count += 1 }
+        #expect(count > 20)
+    }
+
+    @Test("the query plans use indexes: no full scan for identifiers, regions or holders")
+    func plans() throws {
+        let test = try Self.populated()
+        func plan(_ sql: String, _ values: [SQLValue]) throws -> String {
+            try test.registry.database.prepare("EXPLAIN QUERY PLAN " + sql).map(values) { $0.text(at: 3) ?? "" }.joined(separator: "\n")
+        }
+        #expect(try plan("SELECT id FROM entities WHERE nip = ?", ["1"]).contains("USING INDEX entities_nip"))
+        #expect(try plan("SELECT id FROM entities WHERE krs = ?", ["1"]).contains("USING INDEX entities_krs"))
+        #expect(try plan("SELECT id FROM entities WHERE regon = ?", ["1"]).contains("USING INDEX entities_regon"))
+        #expect(try plan("SELECT id FROM entities e WHERE e.teryt >= ? AND e.teryt < ?", ["28", "28~"]).contains("USING INDEX entities_teryt"))
+        #expect(try plan("SELECT entity_id FROM certificate_periods p WHERE p.scheme_code = ? AND p.held_from <= ? AND p.held_to >= ?", ["s", "d", "d"]).contains("USING INDEX certificate_periods_scheme"))
+    }
+}
