@@ -36,7 +36,7 @@ struct RegistryCommand: ParsableCommand {
         version: RegistryVersion.current,
         subcommands: [
             InitCommand.self, MigrateCommand.self, EntityCommand.self, ImportCommand.self, TerytCommand.self,
-            QueryCommand.self, SearchCommand.self, SQLCommand.self, ExportCommand.self,
+            CertCommand.self, SchemeCommand.self, QueryCommand.self, SearchCommand.self, SQLCommand.self, ExportCommand.self,
             ResourceCommand.self, NeedCommand.self, AuditCommand.self,
         ]
     )

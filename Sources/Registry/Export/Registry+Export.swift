@@ -101,7 +101,7 @@ enum CertificateExport {
             JOIN certificates c ON c.id = ev.certificate_id
             JOIN entities e ON e.id = c.entity_id
             WHERE (?1 IS NULL OR ev.recorded_at <= ?1)
-            ORDER BY c.id, ev.recorded_at, ev.id
+            ORDER BY c.id, ev.id
             """
         ).forEachRow([SQLValue(cutoff)]) { row in
             try writer.write((0..<16).map { Registry.json(row.value(at: Int32($0))) })

@@ -31,7 +31,9 @@ extension Registry {
             return try runImport(reader: reader, path: path, sha256: sha256, options: options,
                                  importer: &importer, progress: progress)
         case .certificates:
-            throw RegistryError.usage("import of \(options.target.rawValue) is not available yet")
+            var importer = CertificateRowImporter(registry: self)
+            return try runImport(reader: reader, path: path, sha256: sha256, options: options,
+                                 importer: &importer, progress: progress)
         }
     }
 
@@ -78,9 +80,14 @@ extension Registry {
                         for (index, field) in map.fieldOfColumn {
                             values[field] = record.fields[index].trimmingCharacters(in: .whitespacesAndNewlines)
                         }
-                        outcome = try importer.apply(
-                            ImportRow(record: record.number, line: record.line, values: values), context: context)
+                        // A savepoint per row: a row refused half-way leaves nothing behind, even with --on-error skip.
+                        outcome = try database.savepoint("import_row") {
+                            try importer.apply(
+                                ImportRow(record: record.number, line: record.line, values: values), context: context)
+                        }
                     } catch let error as RegistryError {
+                        // The row's savepoint was rolled back, possibly with audit entries: re-read the chain head.
+                        audit.invalidate()
                         let problem = Self.problem(error, record: record.number, line: record.line, map: map)
                         report.rejected += 1
                         report.errors.append(problem)
