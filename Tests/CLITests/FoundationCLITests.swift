@@ -125,12 +125,12 @@ struct FoundationCLITests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
         process.arguments = [scratch.path + "/registry.sqlite",
-                             "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'mallory' WHERE seq = 3;"]
+                             "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'mallory' WHERE seq = 4;"]
         try process.run()
         process.waitUntilExit()
         let bad = try cli.run("audit", "verify")
         #expect(bad.status == 65)
-        #expect(bad.stderr.contains("audit entry 3: content does not match its hash"))
+        #expect(bad.stderr.contains("audit entry 4: content does not match its hash"))
     }
 
     @Test("--version is fast to answer and prints the version")

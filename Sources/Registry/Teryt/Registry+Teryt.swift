@@ -77,7 +77,8 @@ extension Registry {
                 existing[unit.code] = unit
                 versions[unit.code] = row.int(at: 8) ?? 1
             }
-            var added = 0, renamed = 0, abolished = 0, unchanged = 0
+            var addedCodes: [String] = [], changedCodes: [String] = [], abolishedCodes: [String] = []
+            var unchanged = 0
             var seen = Set<String>()
             for unit in units {
                 seen.insert(unit.code)
@@ -87,19 +88,20 @@ extension Registry {
                         unchanged += 1
                         continue
                     }
-                    renamed += 1
-                    try saveTeryt(unit, version: (versions[unit.code] ?? 1) + 1, before: old, context: context)
+                    changedCodes.append(unit.code)
+                    try saveTeryt(unit, version: (versions[unit.code] ?? 1) + 1, context: context)
                 } else {
-                    added += 1
-                    try saveTeryt(unit, version: 1, before: nil, context: context)
+                    addedCodes.append(unit.code)
+                    try saveTeryt(unit, version: 1, context: context)
                 }
             }
             for (code, old) in existing where !seen.contains(code) && old.abolishedIn == nil {
                 var gone = old
                 gone.abolishedIn = edition
-                abolished += 1
-                try saveTeryt(gone, version: (versions[code] ?? 1) + 1, before: old, context: context)
+                abolishedCodes.append(code)
+                try saveTeryt(gone, version: (versions[code] ?? 1) + 1, context: context)
             }
+            let added = addedCodes.count, renamed = changedCodes.count, abolished = abolishedCodes.count
             let report = TerytImportReport(
                 edition: edition, units: units.count, added: added, renamed: renamed, abolished: abolished,
                 unchanged: unchanged, batchID: batchID)
@@ -113,13 +115,25 @@ extension Registry {
                  .text(reader.encoding.rawValue), .integer(Int64(units.count)), .integer(Int64(added)),
                  .integer(Int64(renamed + abolished)), .integer(Int64(unchanged)), .text(actor),
                  .text(context.recordedAt), .text(clock.timestamp())])
+            // One entry per dictionary import; each unit's before and after are in teryt_unit_versions.
+            try audit.append(
+                recordedAt: context.recordedAt, actor: context.actor, action: "teryt.import", objectType: "import_batch",
+                objectID: batchID, before: nil,
+                after: .object([
+                    "edition": .string(edition), "file_sha256": .string(sha), "unchanged": .int(unchanged),
+                    "added": .array(addedCodes.sorted().map { .string($0) }),
+                    "changed": .array(changedCodes.sorted().map { .string($0) }),
+                    "abolished": .array(abolishedCodes.sorted().map { .string($0) }),
+                ]),
+                batchID: batchID)
             return report
         }
         forgetTerytCodes()
         return report
     }
 
-    private func saveTeryt(_ unit: TerytUnit, version: Int, before: TerytUnit?, context: ChangeContext) throws {
+    /// Writes a unit's new state and version (the batch's one audit entry lists what changed).
+    private func saveTeryt(_ unit: TerytUnit, version: Int, context: ChangeContext) throws {
         let values: [SQLValue] = [
             .text(unit.code), .text(unit.level.rawValue), SQLValue(unit.communeType), SQLValue(unit.communeCode),
             .text(unit.name), .text(TextFolding.fold(unit.name)), .text(unit.unitType), .text(unit.edition),
@@ -141,10 +155,6 @@ extension Registry {
             """,
             [.text(unit.code), .integer(Int64(version)), .text(unit.name), .text(unit.unitType), .text(unit.edition),
              SQLValue(unit.abolishedIn), .text(context.recordedAt), .text(context.actor), SQLValue(context.batchID)])
-        let action = before == nil ? "teryt.add" : (unit.abolishedIn != nil ? "teryt.abolish" : "teryt.update")
-        try audit.append(
-            recordedAt: context.recordedAt, actor: context.actor, action: action, objectType: "teryt_unit",
-            objectID: unit.code, before: before?.json, after: unit.json, batchID: context.batchID)
     }
 
     static func terytUnit(_ row: Statement) -> TerytUnit {
