@@ -48,3 +48,6 @@ SELECT n.id, n.entity_id, e.name AS entity_name, e.teryt, n.category, n.descript
        n.reported_on, n.met_on
 FROM needs n
 JOIN entities e ON e.id = n.entity_id;
+
+-- Entities without identifiers (many CIS and KIS) are matched on re-import by name; listings sort by it.
+CREATE INDEX entities_name ON entities (name);

@@ -22,9 +22,20 @@ struct CLI {
 
     let directory: String
     var environment: [String: String]
+    /// Keeps a scratch folder alive as long as the CLI that runs in it.
+    private let scratch: Scratch?
 
     init(directory: String) {
+        self.init(directory: directory, scratch: nil)
+    }
+
+    init(scratch: Scratch) {
+        self.init(directory: scratch.path, scratch: scratch)
+    }
+
+    private init(directory: String, scratch: Scratch?) {
         self.directory = directory
+        self.scratch = scratch
         environment = ["PATH": "/usr/bin:/bin", "REGISTRY_DB": directory + "/registry.sqlite", "REGISTRY_ACTOR": "tester",
                        "HOME": directory]
     }

@@ -50,6 +50,16 @@ struct EntityStore {
         return try database.rows("SELECT id FROM entities WHERE \(field) = ?", [.text(value)]) { $0.text(at: 0) ?? "" }
     }
 
+    /// The one entity with this kind, name and commune that has no NIP, REGON or KRS, if exactly one does.
+    func entityWithoutIdentifiers(kind: EntityKind, name: String, teryt: String?) throws -> Entity? {
+        let matches = try database.rows(
+            """
+            SELECT \(Self.columns) FROM entities
+            WHERE name = ? AND kind = ? AND teryt IS ? AND nip IS NULL AND regon IS NULL AND krs IS NULL LIMIT 2
+            """, [.text(name), .text(kind.rawValue), SQLValue(teryt)]) { Self.entity($0) }
+        return matches.count == 1 ? matches[0] : nil
+    }
+
     /// Refuses `fields` when one of its identifiers belongs to another entity.
     func checkUnique(_ fields: EntityFields, exceptID: String?) throws {
         for (name, value) in [("nip", fields.nip), ("regon", fields.regon), ("krs", fields.krs)] {

@@ -81,6 +81,11 @@ struct EntityRowImporter: RowImporter {
                 field: "id", value: id, rule: "names no entity, but the row's identifiers belong to \(current.id)")
         }
         let fields = try validator.fields(from: input, base: current?.fields)
+        if current == nil, id == nil, nip == nil, krs == nil, regon == nil {
+            // Units such as CIS or KIS often have no identifiers of their own: match them by kind,
+            // name and commune, so re-importing the same file does not add them twice.
+            current = try store.entityWithoutIdentifiers(kind: fields.kind, name: fields.name, teryt: fields.teryt)
+        }
         let closedOn = try closing(row, current: current)
         let closeReason = row["close_reason"].map { $0.isEmpty ? nil : $0 } ?? current?.closeReason
         try store.checkUnique(fields, exceptID: current?.id ?? id)

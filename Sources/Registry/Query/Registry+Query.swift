@@ -124,11 +124,13 @@ extension Registry {
         let distinct = Dictionary(grouping: matches) { match -> String in
             match.unit.level == .gmina ? String(match.unit.code.prefix(6)) : match.unit.code
         }
+        // A city with county rights is both a county and a commune: the names nest, so take the wider unit.
+        let prefixes = try matches.map { $0.unit.level == .gmina ? try Self.regionPrefix($0.unit.code) : $0.unit.code }
+            .sorted { $0.count < $1.count }
         switch distinct.count {
         case 0: throw RegistryError.notFound(kind: "TERYT unit", reference: name)
-        case 1:
-            let match = matches[0]
-            return match.unit.level == .gmina ? try Self.regionPrefix(match.unit.code) : match.unit.code
+        case _ where prefixes.allSatisfy({ $0.hasPrefix(prefixes[0]) }):
+            return prefixes[0]
         default:
             throw RegistryError.ambiguous(kind: "TERYT unit", reference: name, candidates: matches.map(\.description))
         }

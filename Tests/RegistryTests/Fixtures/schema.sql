@@ -338,3 +338,4 @@ SELECT n.id, n.entity_id, e.name AS entity_name, e.teryt, n.category, n.descript
        n.reported_on, n.met_on
 FROM needs n
 JOIN entities e ON e.id = n.entity_id;
+CREATE INDEX entities_name ON entities (name);
