@@ -140,6 +140,19 @@ public final class Statement {
         return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
     }
 
+    /// Column `index`'s SQLite type (SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB, SQLITE_NULL).
+    public func type(at index: Int32) -> Int32 {
+        sqlite3_column_type(handle, index)
+    }
+
+    /// Calls `body` with column `index`'s UTF-8 bytes, without copying them into a String
+    /// (the export fast path); the bytes are valid only inside `body`.
+    public func withUTF8<T>(at index: Int32, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        let pointer = sqlite3_column_text(handle, index)
+        let count = Int(sqlite3_column_bytes(handle, index))
+        return try body(UnsafeBufferPointer(start: pointer, count: pointer == nil ? 0 : count))
+    }
+
     /// Column `index` as an integer; nil for NULL.
     public func int(at index: Int32) -> Int? {
         isNull(at: index) ? nil : Int(sqlite3_column_int64(handle, index))

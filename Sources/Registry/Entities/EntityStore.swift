@@ -72,6 +72,23 @@ struct EntityStore {
         }
     }
 
+    // Built once: the statement cache is keyed by SQL text, and imports save a row at a time.
+    private static let insertSQL =
+        "INSERT INTO entities (\(columns)) VALUES (\(Array(repeating: "?", count: 26).joined(separator: ", ")))"
+    private static let updateSQL = """
+        UPDATE entities SET version = ?2, kind = ?3, name = ?4, nip = ?5, regon = ?6, krs = ?7, pkd = ?8,
+            street = ?9, postal_code = ?10, city = ?11, teryt = ?12, founded_on = ?13, closed_on = ?14,
+            close_reason = ?15, email = ?16, phone = ?17, www = ?18, latitude = ?19, longitude = ?20,
+            capacity = ?21, operator_id = ?22, operator_teryt = ?23, note = ?24, updated_at = ?25
+        WHERE id = ?1
+        """
+    private static let versionSQL = """
+        INSERT INTO entity_versions (entity_id, version, change, reason, recorded_at, actor, batch_id, kind, name,
+            nip, regon, krs, pkd, street, postal_code, city, teryt, founded_on, closed_on, close_reason, email,
+            phone, www, latitude, longitude, capacity, operator_id, operator_teryt, note)
+        VALUES (\(Array(repeating: "?", count: 29).joined(separator: ", ")))
+        """
+
     /// Writes `entity` as its new current state and appends its version and audit entry.
     func save(_ entity: Entity, previous: Entity?, change: String, reason: String?, context: ChangeContext) throws {
         let fields = entity.fields
@@ -85,28 +102,13 @@ struct EntityStore {
             SQLValue(fields.operatorTeryt), SQLValue(fields.note),
         ]
         if previous == nil {
-            try database.run(
-                "INSERT INTO entities (\(Self.columns)) VALUES (\(Array(repeating: "?", count: 26).joined(separator: ", ")))",
-                values + [.text(entity.createdAt), .text(entity.updatedAt)])
+            try database.run(Self.insertSQL, values + [.text(entity.createdAt), .text(entity.updatedAt)])
         } else {
-            try database.run(
-                """
-                UPDATE entities SET version = ?2, kind = ?3, name = ?4, nip = ?5, regon = ?6, krs = ?7, pkd = ?8,
-                    street = ?9, postal_code = ?10, city = ?11, teryt = ?12, founded_on = ?13, closed_on = ?14,
-                    close_reason = ?15, email = ?16, phone = ?17, www = ?18, latitude = ?19, longitude = ?20,
-                    capacity = ?21, operator_id = ?22, operator_teryt = ?23, note = ?24, updated_at = ?25
-                WHERE id = ?1
-                """, values + [.text(entity.updatedAt)])
+            try database.run(Self.updateSQL, values + [.text(entity.updatedAt)])
         }
         values.insert(contentsOf: [.text(change), SQLValue(reason), .text(context.recordedAt), .text(context.actor),
                                    SQLValue(context.batchID)], at: 2)
-        try database.run(
-            """
-            INSERT INTO entity_versions (entity_id, version, change, reason, recorded_at, actor, batch_id, kind, name,
-                nip, regon, krs, pkd, street, postal_code, city, teryt, founded_on, closed_on, close_reason, email,
-                phone, www, latitude, longitude, capacity, operator_id, operator_teryt, note)
-            VALUES (\(Array(repeating: "?", count: 29).joined(separator: ", ")))
-            """, values)
+        try database.run(Self.versionSQL, values)
         try audit.append(
             recordedAt: context.recordedAt, actor: context.actor, action: "entity.\(change)", objectType: "entity",
             objectID: entity.id, before: previous?.auditState, after: entity.auditState, batchID: context.batchID)

@@ -78,7 +78,7 @@ extension Registry {
     /// Resolves an entity reference to its id: a registry id, a NIP, REGON or KRS (digits with or
     /// without dashes; a `nip:`, `regon:` or `krs:` prefix says which when a number could be either).
     public func resolveEntity(_ reference: String) throws -> String {
-        let trimmed = reference.trimmingCharacters(in: .whitespaces)
+        let trimmed = reference.trimmed
         if Identifier.isIdentifier(trimmed) {
             let id = trimmed.lowercased()
             guard try !entities.ids(where: "id", equals: id).isEmpty else {

@@ -51,6 +51,17 @@ public final class OutputSink {
         if buffer.count >= 1 << 16 { try flush() }
     }
 
+    /// Appends bytes from a buffer.
+    public func write(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 16 { try flush() }
+    }
+
+    /// Appends one byte.
+    public func write(byte: UInt8) {
+        buffer.append(byte)
+    }
+
     /// Writes out what is buffered.
     public func flush() throws {
         var offset = 0

@@ -25,7 +25,7 @@ extension Registry {
             query.status = .all
             query.on = on
             query.sort = .name
-            try self.query(query) { entity in try writer.write(EntityColumns.values(entity)) }
+            try exportRows(query, to: writer)
         case .resources:
             try exportVersioned(Resource.table, on: on, to: writer)
         case .needs:
@@ -36,9 +36,7 @@ extension Registry {
             let cutoff = on.map { $0.description + "T23:59:59.999999Z" }
             try database.prepare(
                 "SELECT seq, recorded_at, actor, action, object_type, object_id, before, after, batch_id, prev_hash, hash FROM audit_log WHERE (?1 IS NULL OR recorded_at <= ?1) ORDER BY seq"
-            ).forEachRow([SQLValue(cutoff)]) { row in
-                try writer.write((0..<11).map { Self.json(row.value(at: Int32($0))) })
-            }
+            ).forEachRow([SQLValue(cutoff)]) { try writer.writeRow(of: $0) }
         }
         try writer.finish()
     }
@@ -61,13 +59,9 @@ extension Registry {
         } else {
             sql = "SELECT id, \(columns) FROM \(table.table) ORDER BY 2, 3, 4, 1"
         }
-        let count = Int32(table.columns.count + 1)
-        try database.prepare(sql).forEachRow(values) { row in
-            try writer.write((0..<count).map { Self.json(row.value(at: $0)) })
-        }
+        try database.prepare(sql).forEachRow(values) { try writer.writeRow(of: $0) }
     }
 
-    static func json(_ value: SQLValue) -> JSONValue { value.json }
 }
 
 extension SQLValue {
@@ -103,8 +97,6 @@ enum CertificateExport {
             WHERE (?1 IS NULL OR ev.recorded_at <= ?1)
             ORDER BY c.id, ev.id
             """
-        ).forEachRow([SQLValue(cutoff)]) { row in
-            try writer.write((0..<16).map { Registry.json(row.value(at: Int32($0))) })
-        }
+        ).forEachRow([SQLValue(cutoff)]) { try writer.writeRow(of: $0) }
     }
 }

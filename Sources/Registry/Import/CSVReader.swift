@@ -111,7 +111,7 @@ public final class CSVReader {
         guard let first = try readRecord() else {
             throw RegistryError.malformedFile(path: name, line: 1, message: "the file is empty")
         }
-        header = first.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+        header = first.fields.map { $0.trimmed }
         recordNumber = 0
     }
 

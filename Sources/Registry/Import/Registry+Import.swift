@@ -47,7 +47,7 @@ extension Registry {
         progress: ((ImportProgress) -> Void)?
     ) throws -> ImportReport {
         let schema = Importer.schema
-        let header = reader.header.map { $0.trimmingCharacters(in: .whitespaces) }
+        let header = reader.header.map { $0.trimmed }
         let map = try HeaderMap(header: header, schema: schema, mappings: options.mappings, fileName: path)
         var report = ImportReport(
             file: path, encoding: reader.encoding.rawValue,
@@ -78,7 +78,7 @@ extension Registry {
                         }
                         var values: [String: String] = [:]
                         for (index, field) in map.fieldOfColumn {
-                            values[field] = record.fields[index].trimmingCharacters(in: .whitespacesAndNewlines)
+                            values[field] = record.fields[index].trimmed
                         }
                         // A savepoint per row: a row refused half-way leaves nothing behind, even with --on-error skip.
                         outcome = try database.savepoint("import_row") {

@@ -5,7 +5,7 @@ public struct EmailAddress: Hashable, Sendable {
     public let text: String
 
     public init(_ value: String) throws {
-        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = value.trimmed
         let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
               !parts[1].hasPrefix("."), !parts[1].hasSuffix("."), !parts[1].contains(".."),
@@ -22,7 +22,7 @@ public struct WebAddress: Hashable, Sendable {
     public let text: String
 
     public init(_ value: String) throws {
-        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = value.trimmed
         var rest = Substring(trimmed)
         for scheme in ["https://", "http://"] where rest.lowercased().hasPrefix(scheme) {
             rest = rest.dropFirst(scheme.count)
@@ -42,7 +42,7 @@ public struct PhoneNumber: Hashable, Sendable {
     public let text: String
 
     public init(_ value: String) throws {
-        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = value.trimmed
         let withoutExtension = trimmed.replacingOccurrences(of: "wew.", with: "")
         let digits = withoutExtension.filter(\.isNumber).count
         guard digits >= 5, withoutExtension.allSatisfy({ $0.isASCII && ($0.isNumber || " +-()/".contains($0)) }) else {

@@ -74,7 +74,7 @@ public enum EntityKind: String, CaseIterable, Sendable, Codable {
     public static func parse(_ text: String) throws -> EntityKind {
         if let kind = lookup[TextFolding.fold(text)] { return kind }
         throw RegistryError.invalidValue(
-            field: "kind", value: text.trimmingCharacters(in: .whitespaces),
+            field: "kind", value: text.trimmed,
             rule: "unknown kind; use one of: " + allCases.map(\.rawValue).joined(separator: ", "))
     }
 }

@@ -11,7 +11,7 @@ struct EntityValidator {
     func fields(from input: EntityInput, base: EntityFields?) throws -> EntityFields {
         func value(_ field: EntityField) -> String?? {
             guard let raw = input[field] else { return .none }
-            let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = raw.trimmed
             return .some(trimmed.isEmpty ? nil : trimmed)
         }
         func invalid(_ field: EntityField, _ text: String, _ rule: String) -> RegistryError {

@@ -7,7 +7,7 @@ public struct KRS: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses up to 10 digits and pads them with zeros.
     public init(_ text: String) throws {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmed
         guard let digits = DigitString.digits(in: Substring(trimmed)), (1...10).contains(digits.count) else {
             throw RegistryError.invalidValue(field: "krs", value: trimmed, rule: "must be up to 10 digits")
         }

@@ -40,7 +40,7 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Parses ISO `YYYY-MM-DD` or the Polish `DD.MM.YYYY` Excel writes (also `D.M.YYYY`).
     public static func parse(_ text: String, field: String) throws -> LocalDate {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmed
         let bytes = Array(trimmed.utf8)
         var parts: (Int, Int, Int)?
         if bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),

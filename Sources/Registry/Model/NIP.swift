@@ -9,7 +9,7 @@ public struct NIP: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses `123-456-32-18`, `123 456 32 18`, `PL1234563218` or plain digits.
     public init(_ text: String) throws {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmed
         var body = Substring(trimmed)
         if body.prefix(2).uppercased() == "PL" {
             body = body.dropFirst(2).drop { $0 == " " || $0 == "-" }

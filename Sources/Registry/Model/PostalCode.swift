@@ -7,7 +7,7 @@ public struct PostalCode: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses `00-950` or `00950`.
     public init(_ text: String) throws {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmed
         let bytes = Array(trimmed.utf8)
         let isDigit = { (byte: UInt8) in byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
         if bytes.count == 6, bytes[2] == UInt8(ascii: "-"), bytes.enumerated().allSatisfy({ $0.offset == 2 || isDigit($0.element) }) {

@@ -10,7 +10,7 @@ public struct REGON: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses 9 or 14 digits, with optional spaces or dashes.
     public init(_ text: String) throws {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmed
         guard let digits = DigitString.digits(in: Substring(trimmed)), digits.count == 9 || digits.count == 14 else {
             throw RegistryError.invalidValue(field: "regon", value: trimmed, rule: "must be 9 or 14 digits")
         }

@@ -35,5 +35,8 @@ public enum TextFolding {
     /// Letters that do not decompose into a base letter and a mark.
     private static let special: [Unicode.Scalar: String] = [
         "ł": "l", "Ł": "l", "ß": "ss", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "æ": "ae", "Æ": "ae",
+        // Polish letters directly, without a round trip through Foundation's decomposition.
+        "ą": "a", "Ą": "a", "ć": "c", "Ć": "c", "ę": "e", "Ę": "e", "ń": "n", "Ń": "n", "ó": "o", "Ó": "o",
+        "ś": "s", "Ś": "s", "ź": "z", "Ź": "z", "ż": "z", "Ż": "z",
     ]
 }

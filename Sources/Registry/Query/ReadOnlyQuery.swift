@@ -38,7 +38,7 @@ public final class ReadOnlyQuery {
                 return SQLITE_DENY
             }
         }, nil)
-        let trimmed = sql.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = sql.trimmed
         var handle: OpaquePointer?
         var tail: UnsafePointer<CChar>?
         let code = trimmed.withCString { text in

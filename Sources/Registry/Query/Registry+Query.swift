@@ -18,7 +18,13 @@ extension Registry {
     }
 
     /// The SQL for `query`, its bound values, and (with `on`) the column holding the day.
-    private func build(_ query: EntityQuery) throws -> (String, [SQLValue], Int32?) {
+    /// Writes entities matching `query` straight from SQLite in export column order (`EntityColumns.all`).
+    func exportRows(_ query: EntityQuery, to writer: RecordWriter) throws {
+        let (sql, values, _) = try build(query, exportColumns: true)
+        try database.prepare(sql).forEachRow(values) { try writer.writeRow(of: $0) }
+    }
+
+    private func build(_ query: EntityQuery, exportColumns: Bool = false) throws -> (String, [SQLValue], Int32?) {
         var values: [SQLValue] = []
         func bind(_ value: SQLValue) -> String {
             values.append(value)
@@ -94,8 +100,18 @@ extension Registry {
         case .founded: order = "e.founded_on IS NULL, e.founded_on, e.name, e.id"
         case .kind: order = "e.kind, e.name, e.id"
         }
-        var sql = "SELECT \(EntityStore.columns.split(separator: ",").map { "e." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", "))"
-        if dayColumn != nil { sql += ", \(dayParameter())" }
+        var sql: String
+        if exportColumns {
+            // The day's status in SQL; with --on, a closing recorded for a later day is not shown yet.
+            let day = dayParameter()
+            let closed = query.on == nil ? "e.closed_on" : "CASE WHEN e.closed_on <= \(day) THEN e.closed_on END"
+            let reason = query.on == nil ? "e.close_reason" : "CASE WHEN e.closed_on <= \(day) THEN e.close_reason END"
+            sql = "SELECT e.id, " + EntityField.allCases.map { "e." + $0.rawValue }.joined(separator: ", ")
+                + ", \(closed), \(reason), CASE WHEN e.closed_on <= \(day) THEN 'closed' ELSE 'active' END"
+        } else {
+            sql = "SELECT " + EntityStore.columns.split(separator: ",").map { "e." + $0.trimmed }.joined(separator: ", ")
+            if dayColumn != nil { sql += ", \(dayParameter())" }
+        }
         sql += " FROM \(source) e"
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         sql += " ORDER BY \(order)"
@@ -109,7 +125,7 @@ extension Registry {
     /// Checks a TERYT prefix (2, 4, 6 or 7 digits); a 7-digit commune code becomes its 6-digit commune
     /// prefix so the town and rural parts of an urban-rural commune are included.
     static func regionPrefix(_ code: String) throws -> String {
-        let digits = code.trimmingCharacters(in: .whitespaces)
+        let digits = code.trimmed
         guard [2, 4, 6, 7].contains(digits.utf8.count), digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
             throw RegistryError.invalidValue(
                 field: "region", value: code, rule: "must be a TERYT prefix: 2 digits (voivodeship), 4 (county) or 7 (commune)")

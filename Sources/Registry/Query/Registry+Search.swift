@@ -20,7 +20,7 @@ extension Registry {
             conditions.append("e.teryt >= ?\(values.count - 1) AND e.teryt < ?\(values.count)")
         }
         let columns = EntityStore.columns.split(separator: ",")
-            .map { "e." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")
+            .map { "e." + $0.trimmed }.joined(separator: ", ")
         var sql = """
             SELECT \(columns), bm25(entity_search, 10.0, 2.0, 1.0, 1.0, 3.0) AS rank
             FROM entity_search JOIN entities e ON e.rowid = entity_search.rowid

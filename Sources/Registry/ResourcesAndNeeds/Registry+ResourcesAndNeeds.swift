@@ -46,7 +46,7 @@ extension Registry {
 
     func checkCategory(_ code: String, forNeeds: Bool) throws -> String {
         let table = forNeeds ? "need_categories" : "resource_categories"
-        let folded = code.trimmingCharacters(in: .whitespaces).lowercased()
+        let folded = code.trimmed.lowercased()
         guard try database.scalarInt("SELECT count(*) FROM \(table) WHERE code = ?", [.text(folded)]) ?? 0 > 0 else {
             let known = try database.rows("SELECT code FROM \(table) ORDER BY code") { $0.text(at: 0) ?? "" }
             throw RegistryError.invalidValue(
@@ -210,7 +210,7 @@ extension Registry {
     }
 
     static func optional(_ text: String?) -> String? {
-        guard let trimmed = text?.trimmingCharacters(in: .whitespacesAndNewlines), !trimmed.isEmpty else { return nil }
+        guard let trimmed = text?.trimmed, !trimmed.isEmpty else { return nil }
         return trimmed
     }
 

@@ -52,7 +52,7 @@ public enum Timestamp {
     /// Parses what users type for a recorded time: a date (a whole day, UTC) or an ISO timestamp
     /// (`2026-11-22T15:40`, `…:01`, `…:01.5`, with `Z` or an offset). Returns the canonical stamp.
     public static func parse(_ text: String, field: String, day: DayBoundary = .end) throws -> String {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmed
         if trimmed.count == 10, trimmed.dropFirst(4).first == "-" {
             _ = try validDate(trimmed, field: field, original: text)
             return trimmed + (day == .end ? "T23:59:59.999999Z" : "T00:00:00.000000Z")

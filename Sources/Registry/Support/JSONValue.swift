@@ -83,6 +83,13 @@ public enum JSONValue: Equatable, Sendable {
     }
 
     static func writeString(_ value: String, to output: inout String) {
+        // Most strings need no escaping: append them whole instead of scalar by scalar.
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            output += "\""
+            output += value
+            output += "\""
+            return
+        }
         output += "\""
         for scalar in value.unicodeScalars {
             switch scalar {

@@ -23,7 +23,7 @@ enum TercFile {
         while let record = try reader.next() {
             func cell(_ column: String) -> String {
                 guard let index = position[column], index < record.fields.count else { return "" }
-                return record.fields[index].trimmingCharacters(in: .whitespaces)
+                return record.fields[index].trimmed
             }
             let woj = cell("WOJ"), pow = cell("POW"), gmi = cell("GMI"), rodz = cell("RODZ")
             let problem = { (column: String, value: String, message: String) in
