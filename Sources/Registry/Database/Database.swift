@@ -55,6 +55,8 @@ public final class Database {
             if access != .readOnly {
                 try execute("PRAGMA journal_mode = WAL")
                 try execute("PRAGMA synchronous = NORMAL")
+                // 48 MiB of page cache, so a large import spills to the WAL once, not over and over.
+                try execute("PRAGMA cache_size = -49152")
             }
             // Reading a non-database file fails here rather than in the middle of a command.
             try execute("SELECT count(*) FROM sqlite_schema")
@@ -176,14 +178,15 @@ public final class Database {
     /// Runs `body` in a savepoint nested in the current transaction; rolls back to it when `body` throws.
     public func savepoint<T>(_ name: String = "registry", _ body: () throws -> T) throws -> T {
         precondition(name.allSatisfy { $0.isLetter || $0 == "_" }, "savepoint names are identifiers")
-        try execute("SAVEPOINT \(name)")
+        // Prepared once per name: imports open a savepoint for every row.
+        try cached("SAVEPOINT \(name)").execute()
         do {
             let result = try body()
-            try execute("RELEASE \(name)")
+            try cached("RELEASE \(name)").execute()
             return result
         } catch {
-            try? execute("ROLLBACK TO \(name)")
-            try? execute("RELEASE \(name)")
+            try? cached("ROLLBACK TO \(name)").execute()
+            try? cached("RELEASE \(name)").execute()
             throw error
         }
     }

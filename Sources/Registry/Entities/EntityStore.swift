@@ -101,8 +101,10 @@ struct EntityStore {
             SQLValue(fields.longitude), SQLValue(fields.capacity), SQLValue(fields.operatorID),
             SQLValue(fields.operatorTeryt), SQLValue(fields.note),
         ]
+        var newRowID: Int64?
         if previous == nil {
             try database.run(Self.insertSQL, values + [.text(entity.createdAt), .text(entity.updatedAt)])
+            newRowID = database.lastInsertRowID
         } else {
             try database.run(Self.updateSQL, values + [.text(entity.updatedAt)])
         }
@@ -112,7 +114,14 @@ struct EntityStore {
         try audit.append(
             recordedAt: context.recordedAt, actor: context.actor, action: "entity.\(change)", objectType: "entity",
             objectID: entity.id, before: previous?.auditState, after: entity.auditState, batchID: context.batchID)
-        try refreshSearch(entityID: entity.id)
+        if let newRowID {
+            // A new entity has no index row and no certificates yet: index its own text directly.
+            try database.run(
+                "INSERT INTO entity_search (rowid, name, city, street, note, scopes) VALUES (?, ?, ?, ?, ?, NULL)",
+                [.integer(newRowID)] + [fields.name, fields.city, fields.street, fields.note].map { SQLValue($0.map(TextFolding.fold)) })
+        } else {
+            try refreshSearch(entityID: entity.id)
+        }
     }
 
     /// Rewrites the entity's row in the full-text index from its current state and certificate scopes.
