@@ -13,6 +13,7 @@ public final class Registry {
     public let actor: String
     let clock: Clock
     let audit: AuditLog
+    let search: SearchIndex
     private var terytCodeCache: Set<String>?
 
     /// How a command uses the registry file.
@@ -30,6 +31,7 @@ public final class Registry {
         self.actor = actor
         self.clock = clock
         self.audit = AuditLog(database: database)
+        self.search = SearchIndex(database: database)
     }
 
     /// Opens the registry at `path`, refusing a schema that is behind (`registry migrate`) or newer.
@@ -137,6 +139,7 @@ public final class Registry {
                 return try body(ChangeContext(actor: actor, recordedAt: recordedAt))
             } catch {
                 audit.invalidate()
+                search.discard()
                 throw error
             }
         }

@@ -57,6 +57,8 @@ public final class Database {
                 try execute("PRAGMA synchronous = NORMAL")
                 // 48 MiB of page cache, so a large import spills to the WAL once, not over and over.
                 try execute("PRAGMA cache_size = -49152")
+                // Savepoint sub-journals and sorts stay in memory instead of temporary files.
+                try execute("PRAGMA temp_store = MEMORY")
             }
             // Reading a non-database file fails here rather than in the middle of a command.
             try execute("SELECT count(*) FROM sqlite_schema")

@@ -5,6 +5,7 @@
 struct EntityStore {
     let database: Database
     let audit: AuditLog
+    let search: SearchIndex
 
     static let columns = """
         id, version, kind, name, nip, regon, krs, pkd, street, postal_code, city, teryt, founded_on,
@@ -114,32 +115,16 @@ struct EntityStore {
         try audit.append(
             recordedAt: context.recordedAt, actor: context.actor, action: "entity.\(change)", objectType: "entity",
             objectID: entity.id, before: previous?.auditState, after: entity.auditState, batchID: context.batchID)
-        if let newRowID {
-            // A new entity has no index row and no certificates yet: index its own text directly.
-            try database.run(
-                "INSERT INTO entity_search (rowid, name, city, street, note, scopes) VALUES (?, ?, ?, ?, ?, NULL)",
-                [.integer(newRowID)] + [fields.name, fields.city, fields.street, fields.note].map { SQLValue($0.map(TextFolding.fold)) })
-        } else {
-            try refreshSearch(entityID: entity.id)
-        }
+        try search.update(rowid: try newRowID ?? rowid(of: entity.id))
     }
 
-    /// Rewrites the entity's row in the full-text index from its current state and certificate scopes.
+    private func rowid(of id: String) throws -> Int64 {
+        Int64(try database.scalarInt("SELECT rowid FROM entities WHERE id = ?", [.text(id)]) ?? 0)
+    }
+
+    /// Re-indexes the entity (after a certificate scope changed).
     func refreshSearch(entityID: String) throws {
-        guard let row = try database.first(
-            """
-            SELECT e.rowid, e.name, e.city, e.street, e.note,
-                   (SELECT group_concat(ev.scope, ' ') FROM certificates c JOIN certificate_events ev
-                      ON ev.certificate_id = c.id WHERE c.entity_id = e.id AND ev.scope IS NOT NULL)
-            FROM entities e WHERE e.id = ?
-            """, [.text(entityID)], { row in
-                (rowid: row.int(at: 0) ?? 0, texts: (1...5).map { row.text(at: Int32($0)) })
-            })
-        else { return }
-        try database.run("DELETE FROM entity_search WHERE rowid = ?", [.integer(Int64(row.rowid))])
-        try database.run(
-            "INSERT INTO entity_search (rowid, name, city, street, note, scopes) VALUES (?, ?, ?, ?, ?, ?)",
-            [.integer(Int64(row.rowid))] + row.texts.map { SQLValue($0.map(TextFolding.fold)) })
+        try search.update(rowid: try rowid(of: entityID))
     }
 
     /// Every recorded version of an entity, oldest first.

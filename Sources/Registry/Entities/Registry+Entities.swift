@@ -1,7 +1,7 @@
 import Foundation
 
 extension Registry {
-    var entities: EntityStore { EntityStore(database: database, audit: audit) }
+    var entities: EntityStore { EntityStore(database: database, audit: audit, search: search) }
 
     func validator() throws -> EntityValidator {
         EntityValidator(terytCodes: try terytCodes(), resolveOperator: { try self.resolveEntity($0) })

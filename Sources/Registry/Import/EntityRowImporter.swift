@@ -12,6 +12,9 @@ struct EntityRowImporter: RowImporter {
         self.validator = validator
     }
 
+    /// Every check (identifiers, uniqueness, references) runs before the first write.
+    static let needsSavepoint = false
+
     static let schema = ImportSchema(
         target: .entities,
         fields: [

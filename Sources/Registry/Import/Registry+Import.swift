@@ -60,6 +60,7 @@ extension Registry {
         }
         do {
             report = try write { context in
+                search.beginDeferring()
                 var context = context
                 let batchID = Identifier.make(at: clock.date())
                 context.batchID = batchID
@@ -80,12 +81,14 @@ extension Registry {
                         for (index, field) in map.fieldOfColumn {
                             values[field] = record.fields[index].trimmed
                         }
-                        // A savepoint per row: a row refused half-way leaves nothing behind, even with --on-error skip.
-                        outcome = try database.savepoint("import_row") {
-                            try importer.apply(
-                                ImportRow(record: record.number, line: record.line, values: values), context: context)
+                        let row = ImportRow(record: record.number, line: record.line, values: values)
+                        if Importer.needsSavepoint {
+                            // A row refused half-way leaves nothing behind, even with --on-error skip.
+                            outcome = try database.savepoint("import_row") { try importer.apply(row, context: context) }
+                        } else {
+                            outcome = try importer.apply(row, context: context)
                         }
-                    } catch let error as RegistryError {
+                    } catch let error as RegistryError where error.isAboutTheRow {
                         // The row's savepoint was rolled back, possibly with audit entries: re-read the chain head.
                         audit.invalidate()
                         let problem = Self.problem(error, record: record.number, line: record.line, map: map)
@@ -107,6 +110,7 @@ extension Registry {
                     }
                 }
                 progress?(ImportProgress(rows: report.rows, bytesRead: reader.bytesRead, totalBytes: reader.totalBytes))
+                try search.flush()
                 if options.dryRun || (options.onError == .abort && report.rejected > 0) {
                     throw Rollback(report: report)
                 }
@@ -165,6 +169,17 @@ extension Registry {
                                  message: "already held by \(existing)")
         default:
             return RecordProblem(record: record, line: line, message: error.description)
+        }
+    }
+}
+
+extension RegistryError {
+    /// True for problems with a row's content; false for failures of the database or the disk,
+    /// which abort the whole import (nothing is written) rather than reject one row.
+    var isAboutTheRow: Bool {
+        switch self {
+        case .sqlite, .io, .busy, .cannotCreate, .schemaBehind, .schemaNewer, .migrationChanged: return false
+        default: return true
         }
     }
 }

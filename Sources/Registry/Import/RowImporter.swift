@@ -27,4 +27,11 @@ protocol RowImporter {
     static var schema: ImportSchema { get }
     /// Validates `row` and writes it; throws `RegistryError` for an invalid row, having written nothing.
     mutating func apply(_ row: ImportRow, context: ChangeContext) throws -> RowOutcome
+    /// False when `apply` validates everything before its first write, so a refused row needs no
+    /// savepoint to undo it (savepoints cost a copy of every page a row touches).
+    static var needsSavepoint: Bool { get }
+}
+
+extension RowImporter {
+    static var needsSavepoint: Bool { true }
 }

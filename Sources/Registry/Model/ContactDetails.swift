@@ -43,9 +43,23 @@ public struct PhoneNumber: Hashable, Sendable {
 
     public init(_ value: String) throws {
         let trimmed = value.trimmed
-        let withoutExtension = trimmed.replacingOccurrences(of: "wew.", with: "")
-        let digits = withoutExtension.filter(\.isNumber).count
-        guard digits >= 5, withoutExtension.allSatisfy({ $0.isASCII && ($0.isNumber || " +-()/".contains($0)) }) else {
+        var digits = 0
+        var valid = true
+        var rest = Substring(trimmed)
+        while let character = rest.first {
+            if rest.hasPrefix("wew.") {
+                rest = rest.dropFirst(4)
+                continue
+            }
+            if character.isASCII, character.isNumber {
+                digits += 1
+            } else if !" +-()/".contains(character) {
+                valid = false
+                break
+            }
+            rest = rest.dropFirst()
+        }
+        guard valid, digits >= 5 else {
             throw RegistryError.invalidValue(field: "phone", value: trimmed, rule: "is not a phone number")
         }
         text = trimmed

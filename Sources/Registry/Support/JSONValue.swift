@@ -26,19 +26,19 @@ public enum JSONValue: Equatable, Sendable {
 
     /// Canonical text: sorted keys, no insignificant white space.
     public var canonical: String {
-        var output = ""
+        var output = JSONBuffer()
         write(to: &output, indent: nil, level: 0)
-        return output
+        return output.string
     }
 
     /// Text for people: sorted keys, two-space indentation.
     public var pretty: String {
-        var output = ""
+        var output = JSONBuffer()
         write(to: &output, indent: "  ", level: 0)
-        return output
+        return output.string
     }
 
-    private func write(to output: inout String, indent: String?, level: Int) {
+    private func write(to output: inout JSONBuffer, indent: String?, level: Int) {
         switch self {
         case .null: output += "null"
         case let .bool(value): output += value ? "true" : "false"
@@ -77,38 +77,43 @@ public enum JSONValue: Equatable, Sendable {
         }
     }
 
-    private func newline(_ output: inout String, _ indent: String?, _ level: Int) {
+    private func newline(_ output: inout JSONBuffer, _ indent: String?, _ level: Int) {
         guard let indent else { return }
         output += "\n" + String(repeating: indent, count: level)
     }
 
-    static func writeString(_ value: String, to output: inout String) {
-        // Most strings need no escaping: append them whole instead of scalar by scalar.
-        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            output += "\""
-            output += value
-            output += "\""
-            return
-        }
-        output += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "\u{08}": output += "\\b"
-            case "\u{0C}": output += "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
+    static func writeString(_ value: String, to output: inout JSONBuffer) {
+        output.bytes.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): output.bytes.append(contentsOf: [92, 34])
+            case UInt8(ascii: "\\"): output.bytes.append(contentsOf: [92, 92])
+            case 0x0A: output.bytes.append(contentsOf: [92, UInt8(ascii: "n")])
+            case 0x0D: output.bytes.append(contentsOf: [92, UInt8(ascii: "r")])
+            case 0x09: output.bytes.append(contentsOf: [92, UInt8(ascii: "t")])
+            case 0x08: output.bytes.append(contentsOf: [92, UInt8(ascii: "b")])
+            case 0x0C: output.bytes.append(contentsOf: [92, UInt8(ascii: "f")])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                output.bytes.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+            default: output.bytes.append(byte)
             }
         }
-        output += "\""
+        output.bytes.append(UInt8(ascii: "\""))
     }
+}
+
+/// JSON text being built, as UTF-8 bytes (appending to a String was the audit log's hot spot).
+struct JSONBuffer {
+    var bytes: [UInt8] = []
+
+    init() {
+        bytes.reserveCapacity(512)
+    }
+
+    static func += (buffer: inout JSONBuffer, text: String) {
+        buffer.bytes.append(contentsOf: text.utf8)
+    }
+
+    var string: String { String(decoding: bytes, as: UTF8.self) }
 }
