@@ -55,8 +55,8 @@ public final class Database {
             if access != .readOnly {
                 try execute("PRAGMA journal_mode = WAL")
                 try execute("PRAGMA synchronous = NORMAL")
-                // 48 MiB of page cache, so a large import spills to the WAL once, not over and over.
-                try execute("PRAGMA cache_size = -49152")
+                // 32 MiB of page cache, so a large import spills to the WAL less often (within the memory budget).
+                try execute("PRAGMA cache_size = -32768")
                 // Savepoint sub-journals and sorts stay in memory instead of temporary files.
                 try execute("PRAGMA temp_store = MEMORY")
             }

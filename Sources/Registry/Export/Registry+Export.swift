@@ -24,7 +24,7 @@ extension Registry {
             var query = EntityQuery()
             query.status = .all
             query.on = on
-            query.sort = .name
+            query.sort = .added
             try exportRows(query, to: writer)
         case .resources:
             try exportVersioned(Resource.table, on: on, to: writer)

@@ -8,6 +8,8 @@ public struct EntityQuery: Sendable {
     /// Result order.
     public enum Sort: String, Sendable, CaseIterable {
         case name, founded, kind
+        /// The order entities were added to this registry (a plain table scan: what exports use).
+        case added
     }
 
     public var kinds: [EntityKind] = []

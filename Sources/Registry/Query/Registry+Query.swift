@@ -99,6 +99,7 @@ extension Registry {
         case .name: order = "e.name, e.id"
         case .founded: order = "e.founded_on IS NULL, e.founded_on, e.name, e.id"
         case .kind: order = "e.kind, e.name, e.id"
+        case .added: order = query.on == nil ? "e.rowid" : "e.created_at, e.id"
         }
         var sql: String
         if exportColumns {

@@ -73,7 +73,7 @@ struct QueryCommand: ParsableCommand {
     @Option(help: "Exact KRS.") var krs: String?
     @Option(help: "The registry's state on this day.") var on: String?
     @Option(help: "At most this many rows.") var limit: Int?
-    @Option(help: "name (default), founded or kind.") var sort: EntityQuery.Sort = .name
+    @Option(help: "name (default), founded, kind or added.") var sort: EntityQuery.Sort = .name
     @Option(help: "table (default on a terminal), csv, json, ndjson or geojson.") var format: EntityListFormat?
 
     func run() throws {
