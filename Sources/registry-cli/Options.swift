@@ -7,6 +7,19 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: "The registry file (default: $REGISTRY_DB, else ./registry.sqlite).")
     var db: String?
 
+    @Flag(help: "Print the time the query took inside the library to stderr (for benchmarks).")
+    var timing = false
+
+    /// Runs `body`, reporting its duration on stderr when --timing is given.
+    func timed<T>(_ label: String, _ body: () throws -> T) rethrows -> T {
+        guard timing else { return try body() }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let result = try body()
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000
+        Output.message(String(format: "%@: %.3f ms", label, elapsed))
+        return result
+    }
+
     var databasePath: String {
         db ?? ProcessInfo.processInfo.environment["REGISTRY_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "registry.sqlite"
     }

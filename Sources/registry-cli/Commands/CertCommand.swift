@@ -186,9 +186,11 @@ struct CertCommand: ParsableCommand {
 
         func run() throws {
             let registry = try database.openForReading()
-            let holders = try registry.holders(
-                scheme: scheme, on: try on.map { try LocalDate.parse($0, field: "on") },
-                recordedAt: try recordedAt.map { try Timestamp.parse($0, field: "recorded-at") }, region: region)
+            let day = try on.map { try LocalDate.parse($0, field: "on") }
+            let knownAt = try recordedAt.map { try Timestamp.parse($0, field: "recorded-at") }
+            let holders = try database.timed("holders") {
+                try registry.holders(scheme: scheme, on: day, recordedAt: knownAt, region: region)
+            }
             Output.rows(holders.map(\.json), columns: Holder.columns, format: format)
         }
     }

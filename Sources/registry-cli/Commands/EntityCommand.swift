@@ -83,7 +83,7 @@ struct EntityCommand: ParsableCommand {
 
         func run() throws {
             let registry = try global.open(.read)
-            let entity = try registry.entity(reference)
+            let entity = try global.database.timed("lookup") { try registry.entity(reference) }
             if format == .json {
                 Output.line(entity.json.pretty)
                 return

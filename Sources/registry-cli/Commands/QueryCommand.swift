@@ -95,7 +95,7 @@ struct QueryCommand: ParsableCommand {
         query.limit = limit
         query.sort = sort
         var printer = try EntityPrinter(format: format ?? (isatty(1) == 1 ? .table : .csv))
-        try registry.query(query) { try printer.add($0) }
+        try database.timed("query") { try registry.query(query) { try printer.add($0) } }
         try printer.finish()
     }
 }
@@ -123,8 +123,11 @@ struct SearchCommand: ParsableCommand {
     func run() throws {
         let registry = try database.openForReading()
         var printer = try EntityPrinter(format: format ?? (isatty(1) == 1 ? .table : .csv), extraColumns: ["rank"])
-        try registry.search(text, kinds: try kind.map(EntityKind.parse), region: region, limit: limit) { entity, rank in
-            try printer.add(entity, extra: [.double((rank * 1000).rounded() / 1000)])
+        let kinds = try kind.map(EntityKind.parse)
+        try database.timed("search") {
+            try registry.search(text, kinds: kinds, region: region, limit: limit) { entity, rank in
+                try printer.add(entity, extra: [.double((rank * 1000).rounded() / 1000)])
+            }
         }
         try printer.finish()
     }
