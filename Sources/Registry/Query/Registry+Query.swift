@@ -89,9 +89,10 @@ extension Registry {
                 "e.id IN (SELECT id FROM entities WHERE rowid IN (SELECT rowid FROM entity_search WHERE entity_search MATCH \(bind(.text(match)))))")
         }
         if let scheme = query.holds {
+            // Driven from the periods index: a few thousand holders, not a million correlated probes.
             conditions.append("""
-                EXISTS (SELECT 1 FROM certificate_periods p WHERE p.entity_id = e.id AND p.scheme_code = \(bind(.text(scheme)))
-                        AND p.held_from <= \(dayParameter()) AND p.held_to >= \(dayParameter()))
+                e.id IN (SELECT p.entity_id FROM certificate_periods p WHERE p.scheme_code = \(bind(.text(scheme)))
+                         AND p.held_from <= \(dayParameter()) AND p.held_to >= \(dayParameter()))
                 """)
         }
         let order: String
