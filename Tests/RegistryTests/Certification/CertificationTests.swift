@@ -202,6 +202,24 @@ struct CertificationTests {
         #expect(try test.registry.expiring(within: 10).isEmpty)
     }
 
+    @Test("query --holds lists entities holding a valid certificate on the day")
+    func queryHolds() throws {
+        let (test, _) = try Self.setUp()
+        _ = try Self.grant(test)
+        try test.registry.addEntity([.kind: "cis", .name: "CIS bez znaku", .teryt: "2862011"])
+        func holders(_ day: String) throws -> [String] {
+            var query = EntityQuery()
+            query.holds = "zakup-prospoleczny"
+            query.on = Self.day(day)
+            var names: [String] = []
+            try test.registry.query(query) { names.append($0.fields.name) }
+            return names
+        }
+        // The registry learned of both entities in 2019, so `--on` days after that see them.
+        #expect(try holders("2019-12-01") == ["Spółdzielnia Socjalna Warmianka"])
+        #expect(try holders("2020-06-01").isEmpty)
+    }
+
     @Test("certificate scopes are searchable")
     func scopeSearch() throws {
         let (test, _) = try Self.setUp()
