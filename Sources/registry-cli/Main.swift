@@ -37,7 +37,7 @@ struct RegistryCommand: ParsableCommand {
         subcommands: [
             InitCommand.self, MigrateCommand.self, EntityCommand.self, ImportCommand.self, TerytCommand.self,
             CertCommand.self, SchemeCommand.self, QueryCommand.self, SearchCommand.self, SQLCommand.self, ExportCommand.self,
-            ResourceCommand.self, NeedCommand.self, AuditCommand.self,
+            ResourceCommand.self, NeedCommand.self, AuditCommand.self, CheckCommand.self, BackupCommand.self,
         ]
     )
 }

@@ -1,0 +1,69 @@
+/// What `registry check` found.
+public struct CheckReport: Sendable {
+    /// Broken rules: the registry is not as it must be (exit 65).
+    public var problems: [String] = []
+    /// Things a coordinator should look at that break no rule (e.g. units without an operator).
+    public var notices: [String] = []
+    /// True when no rule is broken.
+    public var isHealthy: Bool { problems.isEmpty }
+}
+
+extension Registry {
+    /// Checks SQLite's integrity and foreign keys, the audit chain, and the registry's own invariants.
+    public func check() throws -> CheckReport {
+        var report = CheckReport()
+        let integrity = try database.rows("PRAGMA integrity_check") { $0.text(at: 0) ?? "" }
+        if integrity != ["ok"] { report.problems += integrity.map { "integrity_check: \($0)" } }
+        report.problems += try database.rows("PRAGMA foreign_key_check") { row in
+            "foreign key: \(row.text(at: 0) ?? "?") row \(row.int(at: 1) ?? 0) points to a missing \(row.text(at: 2) ?? "?")"
+        }
+        let audit = try verifyAudit()
+        if let seq = audit.firstBadSeq {
+            report.problems.append("audit log: entry \(seq): \(audit.problem ?? "does not match")")
+        }
+        report.problems += try database.rows(
+            """
+            SELECT e.id, e.version, (SELECT max(version) FROM entity_versions v WHERE v.entity_id = e.id)
+            FROM entities e
+            WHERE NOT EXISTS (SELECT 1 FROM entity_versions v WHERE v.entity_id = e.id AND v.version = e.version)
+               OR e.version <> (SELECT max(version) FROM entity_versions v WHERE v.entity_id = e.id)
+            """) { "entity \($0.text(at: 0) ?? "?"): current version \($0.int(at: 1) ?? 0) is not its latest recorded version (\($0.int(at: 2).map(String.init) ?? "none"))" }
+        report.problems += try database.rows(
+            """
+            SELECT id, teryt FROM entities WHERE teryt IS NOT NULL AND teryt NOT IN (SELECT code FROM teryt_units)
+            UNION ALL
+            SELECT id, operator_teryt FROM entities WHERE operator_teryt IS NOT NULL AND operator_teryt NOT IN (SELECT code FROM teryt_units)
+            """) { "entity \($0.text(at: 0) ?? "?"): TERYT code \($0.text(at: 1) ?? "?") is not in the dictionary" }
+        let certificates = try database.rows("SELECT id FROM certificates ORDER BY id") { $0.text(at: 0) ?? "" }
+        for id in certificates {
+            let (_, _, events) = try certificateRecord(id)
+            do {
+                try CertificateTimeline(certificateID: id, events: events).validate()
+            } catch let error as RegistryError {
+                report.problems.append("certificate \(id): \(error)")
+            }
+        }
+        report.notices += try database.rows(
+            """
+            SELECT id, kind, name FROM entities
+            WHERE kind IN ('cis', 'kis', 'wtz', 'zaz') AND operator_id IS NULL AND operator_teryt IS NULL
+              AND closed_on IS NULL ORDER BY kind, name
+            """) { "\($0.text(at: 1) ?? "") \($0.text(at: 2) ?? "") (\($0.text(at: 0) ?? "")) has no operator recorded" }
+        return report
+    }
+
+    /// Writes a consistent copy of the registry to `path` while others may keep writing, then checks the copy.
+    public func backup(to path: String) throws -> AuditVerification {
+        if Database.fileExists(path) {
+            throw RegistryError.cannotCreate(path: path, reason: "the file exists; choose a new name")
+        }
+        try database.backup(to: path)
+        let copy = try Registry.open(at: path, actor: actor, access: .read)
+        let integrity = try copy.database.rows("PRAGMA integrity_check") { $0.text(at: 0) ?? "" }
+        let audit = try copy.verifyAudit()
+        guard integrity == ["ok"], audit.isIntact else {
+            throw RegistryError.integrity(["the backup at \(path) does not verify: " + (integrity + [audit.problem ?? ""]).joined(separator: "; ")])
+        }
+        return audit
+    }
+}
