@@ -95,7 +95,10 @@ struct QueryCommand: ParsableCommand {
         query.limit = limit
         query.sort = sort
         var printer = try EntityPrinter(format: format ?? (isatty(1) == 1 ? .table : .csv))
-        try database.timed("query") { try registry.query(query) { try printer.add($0) } }
+        let clock = OutputClock()
+        try database.timed("query", output: clock) {
+            try registry.query(query) { entity in try clock.measure { try printer.add(entity) } }
+        }
         try printer.finish()
     }
 }
@@ -124,9 +127,10 @@ struct SearchCommand: ParsableCommand {
         let registry = try database.openForReading()
         var printer = try EntityPrinter(format: format ?? (isatty(1) == 1 ? .table : .csv), extraColumns: ["rank"])
         let kinds = try kind.map(EntityKind.parse)
-        try database.timed("search") {
+        let clock = OutputClock()
+        try database.timed("search", output: clock) {
             try registry.search(text, kinds: kinds, region: region, limit: limit) { entity, rank in
-                try printer.add(entity, extra: [.double((rank * 1000).rounded() / 1000)])
+                try clock.measure { try printer.add(entity, extra: [.double((rank * 1000).rounded() / 1000)]) }
             }
         }
         try printer.finish()
