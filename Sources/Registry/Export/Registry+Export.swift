@@ -25,7 +25,7 @@ extension Registry {
             query.status = .all
             query.on = on
             query.sort = .added
-            try exportRows(query, to: writer)
+            try self.query(query, to: writer)
         case .resources:
             try exportVersioned(Resource.table, on: on, to: writer)
         case .needs:

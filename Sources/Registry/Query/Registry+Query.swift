@@ -18,8 +18,9 @@ extension Registry {
     }
 
     /// The SQL for `query`, its bound values, and (with `on`) the column holding the day.
-    /// Writes entities matching `query` straight from SQLite in export column order (`EntityColumns.all`).
-    func exportRows(_ query: EntityQuery, to writer: RecordWriter) throws {
+    /// Writes entities matching `query` straight from SQLite in `EntityColumns.all` order, without
+    /// building `Entity` values (the fast path for CSV and JSON output of large results).
+    public func query(_ query: EntityQuery, to writer: RecordWriter) throws {
         let (sql, values, _) = try build(query, exportColumns: true)
         try database.prepare(sql).forEachRow(values) { try writer.writeRow(of: $0) }
     }

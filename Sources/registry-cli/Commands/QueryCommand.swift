@@ -5,6 +5,17 @@ import Registry
 /// Output formats for entity listings.
 enum EntityListFormat: String, ExpressibleByArgument, CaseIterable {
     case table, csv, json, ndjson, geojson
+
+    /// The library's record format, for all but the table.
+    var recordFormat: RecordFormat? {
+        switch self {
+        case .table: return nil
+        case .csv: return .csv
+        case .json: return .json
+        case .ndjson: return .ndjson
+        case .geojson: return .geojson
+        }
+    }
 }
 
 /// Prints entities in the chosen format, streaming all but the table.
@@ -94,12 +105,17 @@ struct QueryCommand: ParsableCommand {
         query.on = try on.map { try LocalDate.parse($0, field: "on") }
         query.limit = limit
         query.sort = sort
-        var printer = try EntityPrinter(format: format ?? (isatty(1) == 1 ? .table : .csv))
-        let clock = OutputClock()
-        try database.timed("query", output: clock) {
-            try registry.query(query) { entity in try clock.measure { try printer.add(entity) } }
+        let chosen = format ?? (isatty(1) == 1 ? .table : .csv)
+        guard let recordFormat = chosen.recordFormat else {
+            var printer = try EntityPrinter(format: chosen)
+            try database.timed("query") { try registry.query(query) { try printer.add($0) } }
+            try printer.finish()
+            return
         }
-        try printer.finish()
+        // Rows go straight from SQLite to the output (timed together: the writer only fills a buffer).
+        let writer = try RecordWriter(sink: .standardOutput(), format: recordFormat, columns: EntityColumns.all)
+        try database.timed("query") { try registry.query(query, to: writer) }
+        try writer.finish()
     }
 }
 
