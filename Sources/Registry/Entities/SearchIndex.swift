@@ -57,6 +57,16 @@ final class SearchIndex {
     }
 
     private func write(_ rowids: [Int64]) throws {
+        // In chunks, so the list handed to SQLite stays small however large the import.
+        var start = 0
+        while start < rowids.count {
+            let end = min(start + 10_000, rowids.count)
+            try writeChunk(rowids[start..<end])
+            start = end
+        }
+    }
+
+    private func writeChunk(_ rowids: ArraySlice<Int64>) throws {
         guard !rowids.isEmpty else { return }
         let list = SQLValue.text("[" + rowids.map(String.init).joined(separator: ",") + "]")
         try database.run("DELETE FROM entity_search WHERE rowid IN (SELECT value FROM json_each(?))", [list])

@@ -3,8 +3,11 @@
 struct EntityRowImporter: RowImporter {
     let registry: Registry
     let validator: EntityValidator
-    /// Identifier → the record that claimed it first in this file.
-    private var seen: [String: Int] = [:]
+    /// Identifier → the record that claimed it first in this file. NIP, KRS and REGON are packed into
+    /// one 64-bit key each (field tag in the top byte, digits below), which keeps a million-row file's
+    /// bookkeeping to a few tens of megabytes; registry ids are rare in input files and kept as text.
+    private var seenNumbers: [UInt64: Int32] = [:]
+    private var seenIDs: [String: Int32] = [:]
     private var communeCache: [String: Result<String, RegistryError>] = [:]
 
     init(registry: Registry, validator: EntityValidator) {
@@ -135,15 +138,26 @@ struct EntityRowImporter: RowImporter {
     private mutating func claim(_ identifiers: [(String, String?)], row: ImportRow) throws {
         for (field, value) in identifiers {
             guard let value else { continue }
-            let key = field + ":" + value
-            if let first = seen[key] {
+            if let first = field == "id" ? seenIDs[value] : seenNumbers[Self.key(field, value)] {
                 throw RegistryError.invalidValue(
                     field: field, value: value, rule: "already given in record \(first) of this file")
             }
         }
         for (field, value) in identifiers {
-            if let value { seen[field + ":" + value] = row.record }
+            guard let value else { continue }
+            if field == "id" {
+                seenIDs[value] = Int32(clamping: row.record)
+            } else {
+                seenNumbers[Self.key(field, value)] = Int32(clamping: row.record)
+            }
         }
+    }
+
+    /// A normalised NIP, KRS or REGON (at most 14 digits) as a number, tagged with its field.
+    private static func key(_ field: String, _ digits: String) -> UInt64 {
+        // The length is part of the tag, so a 9- and a 14-digit REGON never share a key.
+        let tag: UInt64 = (field == "nip" ? 1 : field == "krs" ? 2 : 3) << 4 | UInt64(digits.utf8.count)
+        return (tag << 56) | (UInt64(digits) ?? 0)
     }
 
     private mutating func commune(_ name: String, county: String?, voivodeship: String?) throws -> String {
