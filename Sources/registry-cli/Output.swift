@@ -15,9 +15,10 @@ enum Output {
     static func flush() {
         guard !buffer.isEmpty else { return }
         buffer.withUnsafeBytes { bytes in
+            guard let base = bytes.baseAddress else { return }
             var offset = 0
             while offset < bytes.count {
-                let written = write(1, bytes.baseAddress! + offset, bytes.count - offset)
+                let written = write(1, base + offset, bytes.count - offset)
                 if written <= 0 { break }
                 offset += written
             }
