@@ -65,7 +65,7 @@ struct MigratorTests {
         #expect(first.backupPath == nil)
         let database = try Database(path: path, access: .readWrite)
         for k in 1...version { try database.execute(Self.fixtures[k] ?? "") }
-        let snapshot = try dump(database)
+        let snapshot = try database.dump()
 
         let report = try Registry.migrate(at: path, actor: "new")
         #expect(report.fromVersion == version)
@@ -81,7 +81,7 @@ struct MigratorTests {
             #expect(report.backupPath == nil)
         }
         let after = try Database(path: path, access: .readOnly)
-        let kept = try dump(after)
+        let kept = try after.dump()
         for (table, rows) in snapshot {
             let now = Set(kept[table] ?? [])
             #expect(rows.allSatisfy(now.contains), "rows of \(table) were lost or altered during the upgrade")
@@ -106,12 +106,12 @@ struct MigratorTests {
         let test = try TestRegistry()
         let database = test.registry.database
         try database.execute("UPDATE schema_migrations SET checksum = 'abc123' WHERE version = 1")
-        let before = try dump(database)
+        let before = try database.dump()
         let shipped = Migration.shipped[0].checksum
         let expected = RegistryError.migrationChanged(version: 1, name: "core", recorded: "abc123", shipped: shipped)
         #expect(throws: expected) { try Registry.migrate(at: test.path, actor: "x") }
         #expect(throws: expected) { try Registry.open(at: test.path, actor: "x", access: .write) }
-        #expect(try dump(database) == before)
+        #expect(try database.dump() == before)
     }
 
     @Test("a database newer than the binary is refused, nothing changed")
@@ -121,14 +121,14 @@ struct MigratorTests {
         try database.execute(
             "INSERT INTO schema_migrations VALUES (\(latest + 1), 'future', 'ff', '2030-01-01T00:00:00.000000Z')")
         try database.execute("PRAGMA user_version = \(latest + 1)")
-        let before = try dump(database)
+        let before = try database.dump()
         #expect(throws: RegistryError.schemaNewer(current: latest + 1, latest: latest)) {
             try Registry.migrate(at: test.path, actor: "x")
         }
         #expect(throws: RegistryError.schemaNewer(current: latest + 1, latest: latest)) {
             try Registry.open(at: test.path, actor: "x", access: .read)
         }
-        #expect(try dump(database) == before)
+        #expect(try database.dump() == before)
     }
 
     @Test("a failing migration rolls back completely and is not recorded")
@@ -156,20 +156,5 @@ struct MigratorTests {
             The schema changed. If that is intended, add a migration and regenerate the golden file:
             sqlite3 new.sqlite "SELECT sql || ';' FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY rowid" > Tests/RegistryTests/Fixtures/schema.sql
             """)
-    }
-
-    /// Every table's rows as text, to compare before and after.
-    private func dump(_ database: Database) throws -> [String: [String]] {
-        let tables = try database.rows(
-            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'entity_search%' ORDER BY name"
-        ) { $0.text(at: 0) ?? "" }
-        var result: [String: [String]] = [:]
-        for table in tables {
-            let statement = try database.prepare("SELECT * FROM \"\(table)\" ORDER BY 1, 2")
-            result[table] = try statement.map { row in
-                (0..<row.columnCount).map { row.value(at: $0).text ?? "NULL" }.joined(separator: "|")
-            }
-        }
-        return result
     }
 }

@@ -99,3 +99,21 @@ enum Generated {
         String(format: "%010d", 100_000 + seed)
     }
 }
+
+extension Database {
+    /// Every table's rows as text (the full-text index's shadow tables included), to compare content
+    /// before and after an operation.
+    func dump() throws -> [String: [String]] {
+        let tables = try rows(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'entity_search' ORDER BY name"
+        ) { $0.text(at: 0) ?? "" }
+        var result: [String: [String]] = [:]
+        for table in tables {
+            let statement = try prepare("SELECT * FROM \"\(table)\" ORDER BY 1, 2")
+            result[table] = try statement.map { row in
+                (0..<row.columnCount).map { row.value(at: $0).text ?? "NULL" }.joined(separator: "|")
+            }
+        }
+        return result
+    }
+}
