@@ -1,0 +1,1 @@
+../../../../Sources/Registry/Import/TextEncoding.swift

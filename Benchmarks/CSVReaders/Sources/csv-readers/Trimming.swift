@@ -1,0 +1,1 @@
+../../../../Sources/Registry/Support/Trimming.swift
