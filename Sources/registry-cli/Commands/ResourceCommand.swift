@@ -77,14 +77,7 @@ struct ResourceCommand: ParsableCommand {
         @Option(help: "The new category's name.") var name: String?
 
         func run() throws {
-            if let add {
-                let registry = try global.open(.write)
-                try registry.addCategory(add, name: name ?? add, forNeeds: false)
-                Output.message("added resource category \(add)")
-                return
-            }
-            let registry = try global.open(.read)
-            Output.table(["code", "name"], try registry.resourceCategories().map { [$0.code, $0.name] })
+            try listOrAddCategory(global: global, add: add, name: name, forNeeds: false)
         }
     }
 }
@@ -162,14 +155,21 @@ struct NeedCommand: ParsableCommand {
         @Option(help: "The new category's name.") var name: String?
 
         func run() throws {
-            if let add {
-                let registry = try global.open(.write)
-                try registry.addCategory(add, name: name ?? add, forNeeds: true)
-                Output.message("added need category \(add)")
-                return
-            }
-            let registry = try global.open(.read)
-            Output.table(["code", "name"], try registry.needCategories().map { [$0.code, $0.name] })
+            try listOrAddCategory(global: global, add: add, name: name, forNeeds: true)
         }
     }
+}
+
+/// `resource categories` and `need categories`: list the vocabulary, or extend it with --add.
+private func listOrAddCategory(global: GlobalOptions, add: String?, name: String?, forNeeds: Bool) throws {
+    let noun = forNeeds ? "need" : "resource"
+    if let add {
+        let registry = try global.open(.write)
+        try registry.addCategory(add, name: name ?? add, forNeeds: forNeeds)
+        Output.message("added \(noun) category \(add)")
+        return
+    }
+    let registry = try global.open(.read)
+    let categories = forNeeds ? try registry.needCategories() : try registry.resourceCategories()
+    Output.table(["code", "name"], categories.map { [$0.code, $0.name] })
 }
