@@ -37,7 +37,8 @@ struct RegistryCommand: ParsableCommand {
         subcommands: [
             InitCommand.self, MigrateCommand.self, EntityCommand.self, ImportCommand.self, TerytCommand.self,
             CertCommand.self, SchemeCommand.self, QueryCommand.self, SearchCommand.self, SQLCommand.self, ExportCommand.self,
-            ResourceCommand.self, NeedCommand.self, AuditCommand.self, CheckCommand.self, BackupCommand.self,
+            ResourceCommand.self, NeedCommand.self, MapCommand.self, ReportCommand.self, AuditCommand.self,
+            CheckCommand.self, BackupCommand.self,
         ]
     )
 }

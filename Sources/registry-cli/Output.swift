@@ -70,16 +70,29 @@ enum Output {
 
     /// Prints rows as RFC 4180 CSV (comma, LF) for scripts and spreadsheets.
     static func csv(_ header: [String], _ rows: [[String]]) {
+        buffer.append(contentsOf: csvText(header, rows).utf8)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    /// Rows as RFC 4180 CSV text (comma, LF).
+    static func csvText(_ header: [String], _ rows: [[String]]) -> String {
         func field(_ text: String) -> String {
             guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
             return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
-        line(header.map(field).joined(separator: ","))
-        for row in rows { line(row.map(field).joined(separator: ",")) }
+        var text = header.map(field).joined(separator: ",") + "\n"
+        for row in rows { text += row.map(field).joined(separator: ",") + "\n" }
+        return text
     }
 
     /// Prints rows as aligned columns for people.
     static func table(_ header: [String], _ rows: [[String]]) {
+        buffer.append(contentsOf: tableText(header, rows).utf8)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    /// Rows as aligned columns, a dashed rule under the header.
+    static func tableText(_ header: [String], _ rows: [[String]]) -> String {
         var widths = header.map(\.count)
         for row in rows {
             for (index, cell) in row.enumerated() where index < widths.count {
@@ -91,8 +104,21 @@ enum Output {
                 index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
             }.joined(separator: "  ")
         }
-        line(render(header))
-        line(render(widths.map { String(repeating: "-", count: $0) }))
-        rows.forEach { line(render($0)) }
+        var text = render(header) + "\n" + render(widths.map { String(repeating: "-", count: $0) }) + "\n"
+        for row in rows { text += render(row) + "\n" }
+        return text
+    }
+
+    /// Writes a whole document to `path`, or to stdout when nil.
+    static func document(_ text: String, to path: String?) throws {
+        guard let path else {
+            buffer.append(contentsOf: text.utf8)
+            flush()
+            return
+        }
+        let sink = try OutputSink.file(path)
+        try sink.write(text)
+        try sink.flush()
+        message("wrote \(path)")
     }
 }

@@ -33,7 +33,7 @@ extension Registry {
         case .certificates:
             try CertificateExport.write(self, on: on, to: writer)
         case .audit:
-            let cutoff = on.map { $0.description + "T23:59:59.999999Z" }
+            let cutoff = on.map(RecordedState.cutoff)
             try database.prepare(
                 "SELECT seq, recorded_at, actor, action, object_type, object_id, before, after, batch_id, prev_hash, hash FROM audit_log WHERE (?1 IS NULL OR recorded_at <= ?1) ORDER BY seq"
             ).forEachRow([SQLValue(cutoff)]) { try writer.writeRow(of: $0) }
@@ -48,7 +48,7 @@ extension Registry {
         let sql: String
         var values: [SQLValue] = []
         if let on {
-            values.append(.text(on.description + "T23:59:59.999999Z"))
+            values.append(.text(RecordedState.cutoff(on)))
             sql = """
                 SELECT v.\(table.idColumn), \(table.columns.map { "v." + $0 }.joined(separator: ", "))
                 FROM \(table.versions) v
@@ -86,7 +86,7 @@ enum CertificateExport {
     ]
 
     static func write(_ registry: Registry, on: LocalDate?, to writer: RecordWriter) throws {
-        let cutoff = on.map { $0.description + "T23:59:59.999999Z" }
+        let cutoff = on.map(RecordedState.cutoff)
         try registry.database.prepare(
             """
             SELECT c.id, c.entity_id, e.nip, e.krs, c.scheme_code, ev.id, ev.event, ev.effective_on, ev.valid_from,

@@ -36,17 +36,7 @@ extension Registry {
         let day = query.on ?? today
         if let on = query.on {
             // The latest version recorded by the end of the day, for entities that existed then.
-            let cutoff = bind(.text(on.description + "T23:59:59.999999Z"))
-            source = """
-                (SELECT v.entity_id AS id, v.version, v.kind, v.name, v.nip, v.regon, v.krs, v.pkd, v.street,
-                        v.postal_code, v.city, v.teryt, v.founded_on, v.closed_on, v.close_reason, v.email, v.phone,
-                        v.www, v.latitude, v.longitude, v.capacity, v.operator_id, v.operator_teryt, v.note,
-                        first.recorded_at AS created_at, v.recorded_at AS updated_at
-                 FROM entity_versions v
-                 JOIN entity_versions first ON first.entity_id = v.entity_id AND first.version = 1
-                 WHERE v.version = (SELECT max(x.version) FROM entity_versions x
-                                    WHERE x.entity_id = v.entity_id AND x.recorded_at <= \(cutoff)))
-                """
+            source = RecordedState.entities(cutoff: bind(.text(RecordedState.cutoff(on))))
             dayColumn = 26
         }
         var dayParameterName: String?

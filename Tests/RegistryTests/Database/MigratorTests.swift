@@ -94,7 +94,7 @@ struct MigratorTests {
         guard latest > 1 else { return }
         let directory = TemporaryDirectory()
         let path = directory.file("behind.sqlite")
-        try Registry.migrate(at: path, actor: "old", upTo: 1)
+        _ = try Registry.migrate(at: path, actor: "old", upTo: 1)
         #expect(throws: RegistryError.schemaBehind(current: 1, latest: latest)) {
             try Registry.open(at: path, actor: "x", access: .write)
         }
