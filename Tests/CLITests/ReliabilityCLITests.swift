@@ -1,0 +1,200 @@
+import Foundation
+import Testing
+
+/// Durability and concurrency, driving the real binary: SIGKILL during imports, concurrent
+/// importers with a reader and an online backup, and a full, read-only or missing disk.
+@Suite("reliability: crashes, concurrent writers, full and read-only disks", .serialized)
+struct ReliabilityCLITests {
+    /// `rows` identifier-less entities (matched by kind, name and commune) named with `tag`.
+    static func entityFile(_ scratch: Scratch, _ name: String, rows: Int, tag: String) -> String {
+        var text = "Nazwa;Forma prawna;TERYT gminy;Miejscowość;Uwagi\n"
+        for index in 0..<rows {
+            text += "Spółdzielnia Socjalna \(tag) nr \(index);spoldzielnia-socjalna;2862011;Olsztyn;\"notatka; \(index)\"\n"
+        }
+        return scratch.write(name, text)
+    }
+
+    /// Starts the binary without waiting for it.
+    static func start(_ cli: CLI, _ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLI.binary)
+        process.arguments = arguments
+        process.environment = cli.environment
+        process.currentDirectoryURL = URL(fileURLWithPath: cli.directory)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    static func count(_ cli: CLI, _ sql: String = "SELECT count(*) FROM entities") throws -> Int {
+        let result = try cli.run("sql", sql, "--format", "csv")
+        #expect(result.status == 0, "\(result.stderr)")
+        return Int(result.stdout.split(separator: "\n").last.map(String.init) ?? "") ?? -1
+    }
+
+    static func expectHealthy(_ cli: CLI, _ context: String) throws {
+        let check = try cli.run("check")
+        #expect(check.status == 0, "\(context): registry check: \(check.stdout) \(check.stderr)")
+        let verify = try cli.run("audit", "verify")
+        #expect(verify.status == 0, "\(context): audit verify: \(verify.stdout) \(verify.stderr)")
+    }
+
+    @Test("SIGKILL at 12 points of an import: integrity ok, the whole batch or none of it, the audit chain verifies")
+    func killDuringImport() throws {
+        let scratch = Scratch()
+        let cli = CLI(scratch: scratch)
+        #expect(try cli.run("import", "entities", WorkflowCLITests.examples).status == 0)
+        let rows = 3_000
+        let file = Self.entityFile(scratch, "batch.csv", rows: rows, tag: "K")
+        let base = try Self.count(cli)
+
+        // How long an uninterrupted import takes here, measured on a copy of the registry.
+        let copy = CLI(directory: scratch.path)
+        var timing = copy
+        timing.environment["REGISTRY_DB"] = scratch.path + "/timing.sqlite"
+        #expect(try cli.run("backup", scratch.path + "/timing.sqlite").status == 0)
+        let started = Date()
+        #expect(try timing.run("import", "entities", file).status == 0)
+        let duration = Date().timeIntervalSince(started)
+
+        var outcomes: [String] = []
+        for fraction in [0.02, 0.1, 0.2, 0.35, 0.5, 0.65, 0.8, 0.9, 0.95, 0.98, 1.0, 1.05] {
+            let process = try Self.start(cli, ["import", "entities", file])
+            usleep(useconds_t(duration * fraction * 1_000_000))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let killed = process.terminationReason == .uncaughtSignal
+            let now = try Self.count(cli)
+            let batches = try Self.count(cli, "SELECT count(*) FROM import_batches WHERE file_name = 'batch.csv'")
+            // Nothing of the batch, or all of it (a re-run after a commit adds nothing: rows match by name).
+            #expect(now == base || now == base + rows, "after a kill at \(fraction): \(now) entities")
+            #expect((now == base) == (batches == 0), "batch rows and entities agree after a kill at \(fraction)")
+            try Self.expectHealthy(cli, "kill at \(fraction)")
+            outcomes.append(killed ? (now == base ? "none" : "all") : "finished")
+        }
+        #expect(outcomes.first == "none", "an early kill leaves nothing: \(outcomes)")
+        // The batch lands once at most however often it was interrupted and retried.
+        let final = try cli.run("import", "entities", file, "--format", "json")
+        #expect(final.status == 0)
+        #expect(try Self.count(cli) == base + rows)
+        #expect(try Self.count(cli, "SELECT count(*) FROM import_batches WHERE file_name = 'batch.csv' AND inserted > 0") == 1)
+    }
+
+    @Test("2 and 4 importers at once with a reader and an online backup: all succeed, nothing lost, the reader never waits long",
+          arguments: [2, 4])
+    func concurrentImporters(processes: Int) throws {
+        let scratch = Scratch()
+        let cli = CLI(scratch: scratch)
+        #expect(try cli.run("init").status == 0)
+        let rows = 1_200
+        let files = (0..<processes).map { Self.entityFile(scratch, "part\($0).csv", rows: rows, tag: "P\($0)") }
+        let importers = try files.map { try Self.start(cli, ["import", "entities", $0]) }
+
+        var reads: [(count: Int, seconds: Double)] = []
+        var backedUp = false
+        while importers.contains(where: \.isRunning) {
+            let started = Date()
+            let count = try Self.count(cli)
+            reads.append((count, Date().timeIntervalSince(started)))
+            if !backedUp, reads.count == 2 {
+                let backup = try cli.run("backup", scratch.path + "/online.sqlite")
+                #expect(backup.status == 0, "\(backup.stderr)")
+                backedUp = true
+            }
+        }
+        for importer in importers { importer.waitUntilExit() }
+        #expect(importers.map(\.terminationStatus) == Array(repeating: 0, count: processes))
+        #expect(try Self.count(cli) == processes * rows)
+        try Self.expectHealthy(cli, "after \(processes) importers")
+        // Every read saw whole batches only, and none waited behind the writers.
+        for read in reads {
+            #expect(read.count % rows == 0, "a reader saw \(read.count) entities: a batch half-written")
+            #expect(read.seconds < 5, "a read took \(read.seconds) s")
+        }
+        if backedUp {
+            var copy = CLI(directory: scratch.path)
+            copy.environment["REGISTRY_DB"] = scratch.path + "/online.sqlite"
+            try Self.expectHealthy(copy, "the online backup")
+            #expect(try Self.count(copy) % rows == 0)
+        }
+    }
+
+    /// True where this process may mount a small tmpfs (root in a container that allows it).
+    static let canMount: Bool = {
+        let point = NSTemporaryDirectory() + "registry-mount-probe-" + UUID().uuidString
+        try? FileManager.default.createDirectory(atPath: point, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: point) }
+        guard run("/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", point]) == 0 else { return false }
+        return run("/bin/umount", [point]) == 0
+    }()
+
+    @discardableResult
+    static func run(_ tool: String, _ arguments: [String]) -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return -1 }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    @Test("a full disk: exit 74 with a clear message, the registry unchanged and healthy",
+          .enabled(if: ReliabilityCLITests.canMount, "needs permission to mount a small tmpfs (root)"))
+    func diskFull() throws {
+        let scratch = Scratch()
+        let disk = scratch.path + "/small"
+        try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: true)
+        #expect(Self.run("/bin/mount", ["-t", "tmpfs", "-o", "size=6m", "tmpfs", disk]) == 0)
+        defer { Self.run("/bin/umount", ["-l", disk]) }
+        var cli = CLI(directory: scratch.path)
+        cli.environment["REGISTRY_DB"] = disk + "/registry.sqlite"
+        #expect(try cli.run("import", "entities", WorkflowCLITests.examples).status == 0)
+        let before = try cli.run("export", "entities").stdout
+        let file = Self.entityFile(scratch, "big.csv", rows: 20_000, tag: "F")
+        let result = try cli.run("import", "entities", file)
+        #expect(result.status == 74, "\(result.stderr)")
+        #expect(result.stderr.contains("disk full") || result.stderr.contains("full"), "\(result.stderr)")
+        #expect(try cli.run("export", "entities").stdout == before)
+        try Self.expectHealthy(cli, "after a full disk")
+    }
+
+    @Test("a read-only file system: writes refused with exit 73, reads still work",
+          .enabled(if: ReliabilityCLITests.canMount, "needs permission to mount a small tmpfs (root)"))
+    func readOnly() throws {
+        let scratch = Scratch()
+        let disk = scratch.path + "/ro"
+        try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: true)
+        #expect(Self.run("/bin/mount", ["-t", "tmpfs", "-o", "size=16m", "tmpfs", disk]) == 0)
+        defer { Self.run("/bin/umount", ["-l", disk]) }
+        var cli = CLI(directory: scratch.path)
+        cli.environment["REGISTRY_DB"] = disk + "/registry.sqlite"
+        #expect(try cli.run("import", "entities", WorkflowCLITests.examples).status == 0)
+        let before = try cli.run("export", "entities").stdout
+        #expect(Self.run("/bin/mount", ["-o", "remount,ro", disk]) == 0)
+        let write = try cli.run("entity", "update", "7390000016", "--phone", "+48 89 000 00 00")
+        #expect(write.status == 73, "\(write.status) \(write.stderr)")
+        #expect(write.stderr.contains("read-only"), "\(write.stderr)")
+        let read = try cli.run("export", "entities")
+        #expect(read.status == 0, "\(read.stderr)")
+        #expect(read.stdout == before)
+    }
+
+    @Test("a missing directory: exit 73 naming the path, nothing created")
+    func missingDirectory() throws {
+        let scratch = Scratch()
+        var cli = CLI(scratch: scratch)
+        let path = scratch.path + "/no/such/dir/registry.sqlite"
+        cli.environment["REGISTRY_DB"] = path
+        for arguments in [["init"], ["import", "entities", WorkflowCLITests.examples]] {
+            let result = try cli.run(arguments)
+            #expect(result.status == 73, "\(arguments): \(result.status) \(result.stderr)")
+            #expect(result.stderr.contains(path), "\(result.stderr)")
+        }
+        let read = try cli.run("query")
+        #expect(read.status == 66, "\(read.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: scratch.path + "/no"))
+    }
+}
