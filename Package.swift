@@ -47,6 +47,7 @@ let package = Package(
             dependencies: [
                 "Registry", "CSQLite",
                 .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Fixtures")]
         ),

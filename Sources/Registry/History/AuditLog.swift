@@ -33,12 +33,31 @@ public struct AuditEntry: Sendable, Equatable {
         seq: Int, recordedAt: String, actor: String, action: String, objectType: String,
         objectID: String?, before: String?, after: String?, batchID: String?, prevHash: String
     ) -> String {
-        let payload = JSONValue.object([
-            "seq": .int(seq), "recorded_at": .string(recordedAt), "actor": .string(actor),
-            "action": .string(action), "object_type": .string(objectType), "object_id": .string(objectID),
-            "before": .string(before), "after": .string(after), "batch_id": .string(batchID),
-        ]).canonical
-        return SHA256.hash(data: Data((prevHash + "\n" + payload).utf8)).hexString
+        // The canonical JSON of the fields (keys in sorted order), written straight into the hashed bytes.
+        var buffer = JSONBuffer()
+        buffer.bytes.reserveCapacity(80 + (before?.utf8.count ?? 0) * 5 / 4 + (after?.utf8.count ?? 0) * 5 / 4)
+        buffer += prevHash + "\n{\"action\":"
+        JSONValue.writeString(action, to: &buffer)
+        buffer += ",\"actor\":"
+        JSONValue.writeString(actor, to: &buffer)
+        buffer += ",\"after\":"
+        writeOptional(after, to: &buffer)
+        buffer += ",\"batch_id\":"
+        writeOptional(batchID, to: &buffer)
+        buffer += ",\"before\":"
+        writeOptional(before, to: &buffer)
+        buffer += ",\"object_id\":"
+        writeOptional(objectID, to: &buffer)
+        buffer += ",\"object_type\":"
+        JSONValue.writeString(objectType, to: &buffer)
+        buffer += ",\"recorded_at\":"
+        JSONValue.writeString(recordedAt, to: &buffer)
+        buffer += ",\"seq\":" + String(seq) + "}"
+        return SHA256.hash(data: buffer.bytes).hexString
+    }
+
+    private static func writeOptional(_ text: String?, to buffer: inout JSONBuffer) {
+        if let text { JSONValue.writeString(text, to: &buffer) } else { buffer += "null" }
     }
 }
 

@@ -82,24 +82,41 @@ public enum JSONValue: Equatable, Sendable {
         output += "\n" + String(repeating: indent, count: level)
     }
 
+    /// Appends `value` as a JSON string literal: runs of plain bytes are copied at once, and only
+    /// quotes, backslashes and control characters are escaped (the audit log escapes whole JSON texts).
     static func writeString(_ value: String, to output: inout JSONBuffer) {
         output.bytes.append(UInt8(ascii: "\""))
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): output.bytes.append(contentsOf: [92, 34])
-            case UInt8(ascii: "\\"): output.bytes.append(contentsOf: [92, 92])
-            case 0x0A: output.bytes.append(contentsOf: [92, UInt8(ascii: "n")])
-            case 0x0D: output.bytes.append(contentsOf: [92, UInt8(ascii: "r")])
-            case 0x09: output.bytes.append(contentsOf: [92, UInt8(ascii: "t")])
-            case 0x08: output.bytes.append(contentsOf: [92, UInt8(ascii: "b")])
-            case 0x0C: output.bytes.append(contentsOf: [92, UInt8(ascii: "f")])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                output.bytes.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
-            default: output.bytes.append(byte)
+        var value = value
+        value.withUTF8 { utf8 in
+            var start = 0
+            for index in 0..<utf8.count {
+                let byte = utf8[index]
+                guard byte == 0x22 || byte == 0x5C || byte < 0x20 else { continue }
+                if start < index { output.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index])) }
+                output.bytes.append(0x5C)
+                switch byte {
+                case 0x22, 0x5C: output.bytes.append(byte)
+                case 0x0A: output.bytes.append(UInt8(ascii: "n"))
+                case 0x0D: output.bytes.append(UInt8(ascii: "r"))
+                case 0x09: output.bytes.append(UInt8(ascii: "t"))
+                case 0x08: output.bytes.append(UInt8(ascii: "b"))
+                case 0x0C: output.bytes.append(UInt8(ascii: "f"))
+                default:
+                    output.bytes.append(UInt8(ascii: "u"))
+                    output.bytes.append(0x30)
+                    output.bytes.append(0x30)
+                    output.bytes.append(hexDigit(byte >> 4))
+                    output.bytes.append(hexDigit(byte & 15))
+                }
+                start = index + 1
             }
+            if start < utf8.count { output.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...])) }
         }
         output.bytes.append(UInt8(ascii: "\""))
+    }
+
+    private static func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? 0x30 + value : 0x57 + value
     }
 }
 

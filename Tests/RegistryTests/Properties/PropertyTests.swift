@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import PropertyBased
 import Testing
@@ -73,6 +74,36 @@ struct PropertyTests {
             let json = JSONValue.object(["k": .string(text)]).canonical
             let parsed = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: String]
             #expect(parsed?["k"] == text)
+        }
+    }
+
+    /// Polish letters both cases, caseless punctuation, white space of several kinds, other accents.
+    static let foldingAlphabet: [Character] = [
+        "a", "Z", " ", "\t", "\n", "\u{A0}", "ą", "Ą", "ć", "Ć", "ę", "Ę", "ł", "Ł", "ń", "Ń", "ó", "Ó", "ś", "Ś", "ź", "Ź",
+        "ż", "Ż", "„", "”", "“", "‘", "’", "«", "»", "–", "—", "…", "é", "Ü", "ß", "-", "1", "\u{0}", "\u{1F}",
+    ]
+
+    @Test("the byte-level folding of Polish text equals the general Unicode path")
+    func foldingPaths() async {
+        let text = Gen<Character?>.element(of: Self.foldingAlphabet).map { $0 ?? "a" }.string(of: 0...24)
+        await propertyCheck(count: 3000, input: text) { text in
+            #expect(TextFolding.fold(text) == TextFolding.foldScalars(text), "\(Array(text.unicodeScalars))")
+        }
+    }
+
+    @Test("the audit hash is SHA-256 over the previous hash and the canonical JSON of the entry")
+    func auditHashFormat() async {
+        let optional = Gen<String?>.element(of: ["-", "", "x"]).map { $0 == "-" ? nil : $0 }
+        await propertyCheck(count: 300, input: Self.field, Self.field, optional) { before, after, batch in
+            let object = JSONValue.object([
+                "seq": .int(42), "recorded_at": .string("2026-01-01T00:00:00.000000Z"), "actor": .string("ania \"Ł\""),
+                "action": .string("entity.update"), "object_type": .string("entity"), "object_id": .string(batch),
+                "before": .string(before), "after": .string(after), "batch_id": .string(batch),
+            ])
+            let expected = SHA256.hash(data: Data(("f00d\n" + object.canonical).utf8)).hexString
+            #expect(AuditEntry.computeHash(
+                seq: 42, recordedAt: "2026-01-01T00:00:00.000000Z", actor: "ania \"Ł\"", action: "entity.update",
+                objectType: "entity", objectID: batch, before: before, after: after, batchID: batch, prevHash: "f00d") == expected)
         }
     }
 }
