@@ -227,7 +227,10 @@ extension Registry {
         try database.run("DELETE FROM certificate_periods WHERE certificate_id = ?", [.text(certificateID)])
         for period in after.periods {
             try database.run(
-                "INSERT INTO certificate_periods (certificate_id, entity_id, scheme_code, held_from, held_to) VALUES (?, ?, ?, ?, ?)",
+                """
+                INSERT INTO certificate_periods (certificate_id, entity_id, scheme_code, held_from, held_to, entity_rowid)
+                VALUES (?1, ?2, ?3, ?4, ?5, (SELECT rowid FROM entities WHERE id = ?2))
+                """,
                 [.text(certificateID), .text(entityID), .text(scheme), .text(period.from.description), .text(period.to.description)])
         }
         let day = event.effectiveOn

@@ -80,9 +80,11 @@ extension Registry {
                 "e.id IN (SELECT id FROM entities WHERE rowid IN (SELECT rowid FROM entity_search WHERE entity_search MATCH \(bind(.text(match)))))")
         }
         if let scheme = query.holds {
-            // Driven from the periods index: a few thousand holders, not a million correlated probes.
+            // Driven from the periods index (covering, with the entities' rowids): a few thousand
+            // holders, not a million correlated probes. Past states have no rowid: they match by id.
+            let key = query.on == nil ? "e.rowid IN (SELECT p.entity_rowid" : "e.id IN (SELECT p.entity_id"
             conditions.append("""
-                e.id IN (SELECT p.entity_id FROM certificate_periods p WHERE p.scheme_code = \(bind(.text(scheme)))
+                \(key) FROM certificate_periods p WHERE p.scheme_code = \(bind(.text(scheme)))
                          AND p.held_from <= \(dayParameter()) AND p.held_to >= \(dayParameter()))
                 """)
         }

@@ -21,16 +21,31 @@ extension Registry {
         }
         let columns = EntityStore.columns.split(separator: ",")
             .map { "e." + $0.trimmed }.joined(separator: ", ")
-        var sql = """
-            SELECT \(columns), bm25(entity_search, 10.0, 2.0, 1.0, 1.0, 3.0) AS rank
-            FROM entity_search JOIN entities e ON e.rowid = entity_search.rowid
-            WHERE entity_search MATCH ?1
-            """
-        for condition in conditions { sql += " AND " + condition }
-        sql += " ORDER BY rank, e.name"
-        if let limit {
+        let rank = "bm25(entity_search, 10.0, 2.0, 1.0, 1.0, 3.0)"
+        var sql: String
+        if conditions.isEmpty, let limit {
+            // Rank inside the full-text index and join only the best rows: a broad word can match a
+            // tenth of the registry, and joining every match to its entity cost more than ranking.
             values.append(.integer(Int64(max(0, limit))))
-            sql += " LIMIT ?\(values.count)"
+            sql = """
+                SELECT \(columns), r.rank FROM
+                    (SELECT rowid, \(rank) AS rank FROM entity_search WHERE entity_search MATCH ?1
+                     ORDER BY rank, rowid LIMIT ?\(values.count)) r
+                JOIN entities e ON e.rowid = r.rowid
+                ORDER BY r.rank, e.name
+                """
+        } else {
+            sql = """
+                SELECT \(columns), \(rank) AS rank
+                FROM entity_search JOIN entities e ON e.rowid = entity_search.rowid
+                WHERE entity_search MATCH ?1
+                """
+            for condition in conditions { sql += " AND " + condition }
+            sql += " ORDER BY rank, e.name"
+            if let limit {
+                values.append(.integer(Int64(max(0, limit))))
+                sql += " LIMIT ?\(values.count)"
+            }
         }
         try database.prepare(sql).forEachRow(values) { row in
             try body(EntityStore.entity(row), row.double(at: 26) ?? 0)

@@ -136,11 +136,16 @@ struct SearchCommand: ParsableCommand {
     @Argument(help: "Words to find.") var text: String
     @Option(help: "Entity kind (repeatable).") var kind: [String] = []
     @Option(help: "TERYT prefix.") var region: String?
-    @Option(help: "At most this many rows.") var limit: Int?
+    @Option(help: "At most this many rows, best first (default 100; 0 for every match).") var limit = 100
     @Option(help: "table (default on a terminal), csv, json, ndjson or geojson.") var format: EntityListFormat?
+
+    func validate() throws {
+        guard limit >= 0 else { throw ValidationError("--limit must be 0 (every match) or more") }
+    }
 
     func run() throws {
         let registry = try database.openForReading()
+        let limit: Int? = self.limit == 0 ? nil : self.limit
         var printer = try EntityPrinter(format: format ?? (isatty(1) == 1 ? .table : .csv), extraColumns: ["rank"])
         let kinds = try kind.map(EntityKind.parse)
         let clock = OutputClock()

@@ -5,13 +5,13 @@ import Testing
 
 @Suite("SQLite layer")
 struct DatabaseTests {
-    @Test("every connection sets foreign keys, WAL, synchronous=NORMAL and a busy timeout")
+    @Test("every connection sets foreign keys, WAL, synchronous=FULL and a busy timeout")
     func pragmas() throws {
         let directory = TemporaryDirectory()
         let database = try Database(path: directory.file("p.sqlite"), access: .readWriteCreate, busyTimeoutMilliseconds: 1234)
         #expect(try database.scalarInt("PRAGMA foreign_keys") == 1)
         #expect(try database.scalarText("PRAGMA journal_mode") == "wal")
-        #expect(try database.scalarInt("PRAGMA synchronous") == 1)
+        #expect(try database.scalarInt("PRAGMA synchronous") == 2)
         #expect(try database.scalarInt("PRAGMA busy_timeout") == 1234)
     }
 

@@ -170,10 +170,9 @@ CREATE TABLE certificate_periods (
     entity_id      TEXT NOT NULL REFERENCES entities (id),
     scheme_code    TEXT NOT NULL,
     held_from      TEXT NOT NULL,
-    held_to        TEXT NOT NULL,
+    held_to        TEXT NOT NULL, entity_rowid INTEGER,
     PRIMARY KEY (certificate_id, held_from)
 ) WITHOUT ROWID;
-CREATE INDEX certificate_periods_scheme ON certificate_periods (scheme_code, held_from, held_to);
 CREATE INDEX certificate_periods_entity ON certificate_periods (entity_id);
 CREATE TABLE resource_categories (
     code TEXT PRIMARY KEY,
@@ -339,3 +338,4 @@ SELECT n.id, n.entity_id, e.name AS entity_name, e.teryt, n.category, n.descript
 FROM needs n
 JOIN entities e ON e.id = n.entity_id;
 CREATE INDEX entities_name ON entities (name);
+CREATE INDEX certificate_periods_scheme ON certificate_periods (scheme_code, held_from, held_to, entity_rowid);

@@ -104,6 +104,32 @@ struct QueryTests {
         #expect(found.first == expected)
     }
 
+    @Test("a limited search returns the best-ranked matches of the unlimited one, in the same order")
+    func searchLimit() throws {
+        let test = try TestRegistry()
+        for index in 0..<30 {
+            // Names of different lengths, so bm25 ranks them apart (shorter documents rank higher).
+            try test.registry.addEntity([.kind: "fundacja", .name: "Fundacja Rozwoju" + String(repeating: " Wsi", count: index % 7) + " \(index)"])
+        }
+        func ranked(_ limit: Int?, kinds: [EntityKind] = []) throws -> [(name: String, rank: Double)] {
+            var found: [(name: String, rank: Double)] = []
+            try test.registry.search("fundacja rozw", kinds: kinds, limit: limit) { entity, rank in found.append((entity.fields.name, rank)) }
+            return found
+        }
+        let all = try ranked(nil)
+        #expect(all.count == 30)
+        for limit in [1, 5, 12] {
+            let page = try ranked(limit)
+            #expect(page.count == limit)
+            // No row left out ranks better than a row on the page, and the page keeps the full order.
+            let worstOnPage = page.map(\.rank).max() ?? 0
+            let left = all.filter { row in !page.contains { $0.name == row.name } }
+            #expect(left.allSatisfy { $0.rank >= worstOnPage })
+            #expect(page.map(\.name) == all.filter { row in page.contains { $0.name == row.name } }.map(\.name))
+        }
+        #expect(try ranked(5, kinds: [.fundacja]).map(\.name) == all.prefix(5).map(\.name))
+    }
+
     @Test("the search index follows updates and closures")
     func searchFollowsWrites() throws {
         let test = try Self.populated()
@@ -162,5 +188,14 @@ struct QueryTests {
         #expect(try plan("SELECT id FROM entities WHERE regon = ?", ["1"]).contains("USING INDEX entities_regon"))
         #expect(try plan("SELECT id FROM entities e WHERE e.teryt >= ? AND e.teryt < ?", ["28", "28~"]).contains("USING INDEX entities_teryt"))
         #expect(try plan("SELECT entity_id FROM certificate_periods p WHERE p.scheme_code = ? AND p.held_from <= ? AND p.held_to >= ?", ["s", "d", "d"]).contains("USING INDEX certificate_periods_scheme"))
+        // Holders on a day: the covering index, then each entity by rowid.
+        let holders = try plan(
+            """
+            SELECT e.name FROM entities e WHERE e.rowid IN (SELECT p.entity_rowid FROM certificate_periods p
+            WHERE p.scheme_code = ? AND p.held_from <= ? AND p.held_to >= ?)
+            """, ["s", "d", "d"])
+        #expect(holders.contains("USING COVERING INDEX certificate_periods_scheme"), "\(holders)")
+        #expect(holders.contains("USING INTEGER PRIMARY KEY (rowid=?)"), "\(holders)")
+        #expect(!holders.contains("SCAN e"), "\(holders)")
     }
 }
