@@ -9,10 +9,28 @@ struct EntityRowImporter: RowImporter {
     private var seenNumbers: [UInt64: Int32] = [:]
     private var seenIDs: [String: Int32] = [:]
     private var communeCache: [String: Result<String, RegistryError>] = [:]
+    /// True while loading into a registry that held no entity when the import began: nothing in
+    /// the database can match a row, so rows are matched only against earlier rows of the file
+    /// (which is also what lets the lookup indexes be rebuilt at the end instead of kept up to date).
+    private(set) var intoEmptyRegistry = false
+    /// In an empty registry: rows without identifiers inserted so far, by kind, name and commune.
+    private var withoutIdentifiers: [String: Entity] = [:]
+    private var deferredIndexes: DeferredIndexes?
 
     init(registry: Registry, validator: EntityValidator) {
         self.registry = registry
         self.validator = validator
+    }
+
+    /// Inside the transaction, so no other writer can add an entity between this check and the load.
+    mutating func begin() throws {
+        deferredIndexes = try DeferredIndexes.dropIfEmpty(registry.database)
+        intoEmptyRegistry = deferredIndexes != nil
+    }
+
+    mutating func finish() throws {
+        try deferredIndexes?.rebuild(registry.database)
+        deferredIndexes = nil
     }
 
     /// Every check (identifiers, uniqueness, references) runs before the first write.
@@ -77,9 +95,11 @@ struct EntityRowImporter: RowImporter {
 
         let store = registry.entities
         var current: Entity?
-        for (column, value) in [("id", id), ("nip", nip), ("krs", krs), ("regon", regon)] {
+        var matchedByIdentifier = false
+        for (column, value) in [("id", id), ("nip", nip), ("krs", krs), ("regon", regon)] where !intoEmptyRegistry {
             guard let value, let match = try store.ids(where: column, equals: value).first else { continue }
             current = try store.entity(id: match)
+            matchedByIdentifier = true
             break
         }
         if let id, let current, current.id != id {
@@ -90,23 +110,31 @@ struct EntityRowImporter: RowImporter {
         if current == nil, id == nil, nip == nil, krs == nil, regon == nil {
             // Units such as CIS or KIS often have no identifiers of their own: match them by kind,
             // name and commune, so re-importing the same file does not add them twice.
-            current = try store.entityWithoutIdentifiers(kind: fields.kind, name: fields.name, teryt: fields.teryt)
+            current = intoEmptyRegistry
+                ? withoutIdentifiers[Self.unitKey(fields)]
+                : try store.entityWithoutIdentifiers(kind: fields.kind, name: fields.name, teryt: fields.teryt)
         }
         let closedOn = try closing(row, current: current)
         let closeReason = row["close_reason"].map { $0.isEmpty ? nil : $0 } ?? current?.closeReason
-        try store.checkUnique(fields, exceptID: current?.id ?? id)
+        // A new row's identifiers were all looked up above and matched nothing; a matched entity's
+        // other identifiers must not belong to someone else.
+        if matchedByIdentifier { try store.checkUnique(fields, exceptID: current?.id ?? id) }
+        let remember = intoEmptyRegistry && id == nil && nip == nil && krs == nil && regon == nil
 
         guard let current else {
             let entity = Entity(
                 id: id ?? Identifier.make(at: registry.clock.date()), version: 1, fields: fields, closedOn: nil,
                 closeReason: nil, createdAt: context.recordedAt, updatedAt: context.recordedAt)
             try store.save(entity, previous: nil, change: "add", reason: nil, context: context)
+            var latest = entity
             if let closedOn {
                 let closed = Entity(
                     id: entity.id, version: 2, fields: fields, closedOn: closedOn, closeReason: closeReason,
                     createdAt: entity.createdAt, updatedAt: context.recordedAt)
                 try store.save(closed, previous: entity, change: "close", reason: closeReason, context: context)
+                latest = closed
             }
+            if remember { withoutIdentifiers[Self.unitKey(fields)] = latest }
             return RowOutcome(action: "insert", id: entity.id)
         }
         if fields == current.fields, closedOn == current.closedOn, closeReason == current.closeReason {
@@ -123,7 +151,12 @@ struct EntityRowImporter: RowImporter {
             closeReason: closedOn == nil ? nil : closeReason, createdAt: current.createdAt,
             updatedAt: context.recordedAt)
         try store.save(updated, previous: current, change: change, reason: nil, context: context)
+        if remember { withoutIdentifiers[Self.unitKey(fields)] = updated }
         return RowOutcome(action: "update", id: current.id)
+    }
+
+    private static func unitKey(_ fields: EntityFields) -> String {
+        [fields.kind.rawValue, fields.name, fields.teryt ?? ""].joined(separator: "\u{1F}")
     }
 
     /// The closing date the row asks for: its `closed_on` cell when the file has that column.

@@ -65,6 +65,7 @@ extension Registry {
                 let batchID = Identifier.make(at: clock.date())
                 context.batchID = batchID
                 var report = report
+                try importer.begin()
                 while let record = try reader.next() {
                     report.rows += 1
                     if report.rows % 10_000 == 0 {
@@ -110,6 +111,7 @@ extension Registry {
                     }
                 }
                 progress?(ImportProgress(rows: report.rows, bytesRead: reader.bytesRead, totalBytes: reader.totalBytes))
+                try importer.finish()
                 try search.flush()
                 if options.dryRun || (options.onError == .abort && report.rejected > 0) {
                     throw Rollback(report: report)

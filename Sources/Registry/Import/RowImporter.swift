@@ -30,8 +30,14 @@ protocol RowImporter {
     /// False when `apply` validates everything before its first write, so a refused row needs no
     /// savepoint to undo it (savepoints cost a copy of every page a row touches).
     static var needsSavepoint: Bool { get }
+    /// Called inside the transaction before the first row.
+    mutating func begin() throws
+    /// Called inside the transaction after the last row, before the batch is recorded.
+    mutating func finish() throws
 }
 
 extension RowImporter {
     static var needsSavepoint: Bool { true }
+    mutating func begin() throws {}
+    mutating func finish() throws {}
 }

@@ -120,6 +120,41 @@ struct EntityImportTests {
         #expect(try test.registry.database.scalarInt("SELECT count(*) FROM entities") == 2)
     }
 
+    @Test("a first import into an empty registry sets the lookup indexes aside and rebuilds them as they were")
+    func emptyRegistryBulkLoad() throws {
+        let test = try TestRegistry()
+        func indexes() throws -> [String] {
+            try test.registry.database.rows("SELECT name || ': ' || sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name") {
+                $0.text(at: 0) ?? ""
+            }
+        }
+        let before = try indexes()
+        #expect(before.count > DeferredIndexes.names.count)
+        // A dry run and an aborted import roll the dropped indexes back; a committed one rebuilds them.
+        _ = try test.registry.importFile(Self.file(test, rows: Self.rows(3)), options: ImportOptions(target: .entities, dryRun: true))
+        #expect(try indexes() == before)
+        let bad = Self.rows(2) + ["Bez formy;;;;;;;;2862011;;;"]
+        let aborted = try test.registry.importFile(Self.file(test, "bad.csv", rows: bad), options: ImportOptions(target: .entities))
+        #expect(aborted.rejected == 1 && aborted.inserted == 2 && aborted.batchID == nil)
+        #expect(try indexes() == before)
+        #expect(try test.registry.database.scalarInt("SELECT count(*) FROM entities") == 0)
+
+        // Rows without identifiers match earlier rows of the same file by kind, name and commune.
+        var rows = Self.rows(4)
+        rows.append("KIS Olsztyn;KIS;;;;;;Olsztyn;2862011;;;")
+        rows.append("KIS Olsztyn;KIS;;;;;;Olsztyn;2862011;;kis@example.pl;")
+        let report = try test.registry.importFile(Self.file(test, rows: rows), options: ImportOptions(target: .entities))
+        #expect((report.inserted, report.updated, report.unchanged, report.rejected) == (5, 1, 0, 0))
+        #expect(try indexes() == before)
+        #expect(try test.registry.entity(Generated.nip(8)).fields.name == "Spółdzielnia Socjalna „Nr 1”")
+        #expect(try test.registry.check().isHealthy)
+        // The second import finds the registry non-empty: it keeps the indexes and matches through them,
+        // the same way (the two KIS rows disagree about the e-mail, so each updates the unit again).
+        let again = try test.registry.importFile(Self.file(test, rows: rows), options: ImportOptions(target: .entities))
+        #expect((again.inserted, again.updated, again.unchanged) == (0, 2, 4))
+        #expect(try test.registry.database.scalarInt("SELECT count(*) FROM entities") == 5)
+    }
+
     @Test("two rows of one file claiming the same NIP: the second is an error")
     func duplicateInFile() throws {
         let test = try TestRegistry()
