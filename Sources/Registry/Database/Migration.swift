@@ -35,11 +35,13 @@ public struct Migration: Sendable, Equatable {
 extension Digest {
     /// Lowercase hex digits of the digest.
     var hexString: String {
-        var text = ""
-        text.reserveCapacity(Self.byteCount * 2)
+        let digits = Array("0123456789abcdef".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Self.byteCount * 2)
         for byte in self {
-            text += String(byte, radix: 16).count == 1 ? "0" + String(byte, radix: 16) : String(byte, radix: 16)
+            bytes.append(digits[Int(byte >> 4)])
+            bytes.append(digits[Int(byte & 15)])
         }
-        return text
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

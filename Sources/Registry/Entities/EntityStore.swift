@@ -114,7 +114,7 @@ struct EntityStore {
         try database.run(Self.versionSQL, values)
         try audit.append(
             recordedAt: context.recordedAt, actor: context.actor, action: "entity.\(change)", objectType: "entity",
-            objectID: entity.id, before: previous?.auditState, after: entity.auditState, batchID: context.batchID)
+            objectID: entity.id, beforeText: previous?.auditText, afterText: entity.auditText, batchID: context.batchID)
         try search.update(rowid: try newRowID ?? rowid(of: entity.id))
     }
 

@@ -85,10 +85,18 @@ final class AuditLog {
         recordedAt: String, actor: String, action: String, objectType: String, objectID: String?,
         before: JSONValue?, after: JSONValue?, batchID: String?
     ) throws -> Int {
+        try append(recordedAt: recordedAt, actor: actor, action: action, objectType: objectType, objectID: objectID,
+                   beforeText: before?.canonical, afterText: after?.canonical, batchID: batchID)
+    }
+
+    /// Appends one entry whose states are already canonical JSON text.
+    @discardableResult
+    func append(
+        recordedAt: String, actor: String, action: String, objectType: String, objectID: String?,
+        beforeText: String?, afterText: String?, batchID: String?
+    ) throws -> Int {
         let previous = try currentHead()
         let seq = previous.seq + 1
-        let beforeText = before?.canonical
-        let afterText = after?.canonical
         let hash = AuditEntry.computeHash(
             seq: seq, recordedAt: recordedAt, actor: actor, action: action, objectType: objectType,
             objectID: objectID, before: beforeText, after: afterText, batchID: batchID, prevHash: previous.hash)

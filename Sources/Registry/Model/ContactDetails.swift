@@ -6,15 +6,47 @@ public struct EmailAddress: Hashable, Sendable {
 
     public init(_ value: String) throws {
         let trimmed = value.trimmed
-        let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
-              !parts[1].hasPrefix("."), !parts[1].hasSuffix("."), !parts[1].contains(".."),
-              !trimmed.contains(where: { $0.isWhitespace || $0 == "," || $0 == ";" })
-        else {
+        guard Self.hasShape(Array(trimmed.utf8)) else {
             throw RegistryError.invalidValue(field: "email", value: trimmed, rule: "is not an e-mail address")
         }
         text = trimmed
     }
+
+    /// One @ with text before it; after it a domain with a dot, not at either end and not doubled;
+    /// no white space, commas or semicolons anywhere (byte by byte: imports check every cell).
+    private static func hasShape(_ bytes: [UInt8]) -> Bool {
+        guard let at = bytes.firstIndex(of: UInt8(ascii: "@")), at > 0,
+              !bytes[(at + 1)...].contains(UInt8(ascii: "@")) else { return false }
+        let domain = bytes[(at + 1)...]
+        guard let first = domain.first, let last = domain.last, first != UInt8(ascii: "."), last != UInt8(ascii: "."),
+              domain.contains(UInt8(ascii: ".")) else { return false }
+        var previous: UInt8 = 0
+        for byte in domain {
+            if byte == UInt8(ascii: "."), previous == UInt8(ascii: ".") { return false }
+            previous = byte
+        }
+        return !containsSpaceOrSeparator(bytes)
+    }
+}
+
+/// True when the UTF-8 text holds white space (ASCII, NBSP, Unicode spaces), a comma or a semicolon.
+func containsSpaceOrSeparator(_ bytes: [UInt8], separators: Bool = true) -> Bool {
+    var index = 0
+    while index < bytes.count {
+        let byte = bytes[index]
+        if byte < 0x80 {
+            if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) { return true }
+            if separators, byte == UInt8(ascii: ",") || byte == UInt8(ascii: ";") { return true }
+            index += 1
+            continue
+        }
+        // Anything else non-ASCII: decide by the scalar (rare in addresses).
+        let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+        let end = min(index + length, bytes.count)
+        if String(decoding: bytes[index..<end], as: UTF8.self).contains(where: \.isWhitespace) { return true }
+        index = end
+    }
+    return false
 }
 
 /// A web address, checked for shape (optional http/https scheme, a host with a dot, no spaces); stored as given.
@@ -29,7 +61,7 @@ public struct WebAddress: Hashable, Sendable {
         }
         let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         guard !host.isEmpty, host.contains("."), !host.hasPrefix("."), !host.hasSuffix("."),
-              !trimmed.contains(where: \.isWhitespace), !rest.contains("://")
+              !containsSpaceOrSeparator(Array(trimmed.utf8), separators: false), !rest.contains("://")
         else {
             throw RegistryError.invalidValue(field: "www", value: trimmed, rule: "is not a web address")
         }
@@ -45,19 +77,21 @@ public struct PhoneNumber: Hashable, Sendable {
         let trimmed = value.trimmed
         var digits = 0
         var valid = true
-        var rest = Substring(trimmed)
-        while let character = rest.first {
-            if rest.hasPrefix("wew.") {
-                rest = rest.dropFirst(4)
+        let bytes = Array(trimmed.utf8)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index...].starts(with: "wew.".utf8) {
+                index += 4
                 continue
             }
-            if character.isASCII, character.isNumber {
+            let byte = bytes[index]
+            if byte >= 0x30, byte <= 0x39 {
                 digits += 1
-            } else if !" +-()/".contains(character) {
+            } else if ![0x20, 0x2B, 0x2D, 0x28, 0x29, 0x2F].contains(byte) {  // space + - ( ) /
                 valid = false
                 break
             }
-            rest = rest.dropFirst()
+            index += 1
         }
         guard valid, digits >= 5 else {
             throw RegistryError.invalidValue(field: "phone", value: trimmed, rule: "is not a phone number")

@@ -98,6 +98,45 @@ public struct Entity: Equatable, Sendable {
         return .object(object)
     }
 
+    /// Canonical JSON text of `auditState`, written directly (imports write one per row).
+    var auditText: String {
+        var buffer = JSONBuffer()
+        buffer.bytes.reserveCapacity(640)
+        buffer += "{"
+        for (index, key) in Self.auditKeys.enumerated() {
+            if index > 0 { buffer += "," }
+            JSONValue.writeString(key.name, to: &buffer)
+            buffer += ":"
+            let text: String?
+            switch key.value {
+            case let .field(field):
+                switch field {
+                case .latitude: buffer += JSONValue.double(fields.latitude).canonical; continue
+                case .longitude: buffer += JSONValue.double(fields.longitude).canonical; continue
+                case .capacity: buffer += JSONValue.int(fields.capacity).canonical; continue
+                default: text = fields.text(field)
+                }
+            case .id: text = id
+            case .version: buffer += String(version); continue
+            case .closedOn: text = closedOn?.description
+            case .closeReason: text = closeReason
+            }
+            if let text { JSONValue.writeString(text, to: &buffer) } else { buffer += "null" }
+        }
+        buffer += "}"
+        return buffer.string
+    }
+
+    private enum AuditKey {
+        case field(EntityField), id, version, closedOn, closeReason
+    }
+
+    /// The keys of `auditState` in canonical (sorted) order.
+    private static let auditKeys: [(name: String, value: AuditKey)] = (
+        EntityField.allCases.map { ($0.rawValue, AuditKey.field($0)) }
+            + [("id", .id), ("version", .version), ("closed_on", .closedOn), ("close_reason", .closeReason)]
+    ).sorted { $0.0 < $1.0 }
+
     /// The state recorded in history and in the audit log (what the entity says, without bookkeeping).
     var auditState: JSONValue {
         var object = fields.json

@@ -106,4 +106,57 @@ struct PropertyTests {
                 objectType: "entity", objectID: batch, before: before, after: after, batchID: batch, prevHash: "f00d") == expected)
         }
     }
+
+    /// The shape rules as first written with Characters: the byte-level checks must agree with them.
+    enum Reference {
+        static func email(_ text: String) -> Bool {
+            let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+            return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasPrefix(".")
+                && !parts[1].hasSuffix(".") && !parts[1].contains("..")
+                && !text.contains(where: { $0.isWhitespace || $0 == "," || $0 == ";" })
+        }
+
+        static func phone(_ text: String) -> Bool {
+            var digits = 0
+            var rest = Substring(text)
+            while let character = rest.first {
+                if rest.hasPrefix("wew.") { rest = rest.dropFirst(4); continue }
+                if character.isASCII, character.isNumber { digits += 1 } else if !" +-()/".contains(character) { return false }
+                rest = rest.dropFirst()
+            }
+            return digits >= 5
+        }
+    }
+
+    @Test("e-mail and phone checks accept exactly what the character-level rules accept")
+    func contactShapes() async {
+        let alphabet: [Character] = ["a", "@", ".", " ", ",", ";", "1", "2", "3", "+", "-", "(", ")", "/", "w", "e", "ł", "\u{A0}", "\t", "x"]
+        let text = Gen<Character?>.element(of: alphabet).map { $0 ?? "a" }.string(of: 0...14)
+        await propertyCheck(count: 4000, input: text) { raw in
+            let text = raw.trimmed
+            #expect(((try? EmailAddress(text)) != nil) == Reference.email(text), "\(text)")
+            #expect(((try? PhoneNumber(text)) != nil) == Reference.phone(text), "\(text)")
+        }
+        for text in ["biuro@example.pl", "a@b.c", "a@@b.c", "@b.c", "a@.b", "a@b.", "a@b..c", "a b@c.d", "wew.12345", "+48 89 523 40 11 wew. 12"] {
+            #expect(((try? EmailAddress(text)) != nil) == Reference.email(text), "\(text)")
+            #expect(((try? PhoneNumber(text)) != nil) == Reference.phone(text), "\(text)")
+        }
+    }
+
+    @Test("an entity's audit text is the canonical JSON of its audit state")
+    func auditText() async {
+        let optional = Gen<Character?>.element(of: Self.alphabet).map { $0 ?? "a" }.string(of: 0...6).map { $0.isEmpty ? nil : $0 }
+        await propertyCheck(count: 500, input: Self.field, optional, optional, Gen.int(in: -1...500)) { name, street, note, number in
+            var fields = EntityFields(kind: .cis, name: name)
+            fields.street = street
+            fields.note = note
+            fields.capacity = number < 0 ? nil : number
+            fields.latitude = number % 3 == 0 ? nil : 50 + Double(number) / 1000
+            fields.longitude = number % 2 == 0 ? 19.5 : nil
+            let entity = Entity(id: "01900000-0000-7000-8000-000000000001", version: number + 2, fields: fields,
+                                closedOn: number % 5 == 0 ? LocalDate(iso: "2025-01-31") : nil, closeReason: note,
+                                createdAt: "x", updatedAt: "y")
+            #expect(entity.auditText == entity.auditState.canonical)
+        }
+    }
 }
