@@ -51,6 +51,12 @@ struct EntityStore {
         return try database.rows("SELECT id FROM entities WHERE \(field) = ?", [.text(value)]) { $0.text(at: 0) ?? "" }
     }
 
+    /// The entity holding `value` in the unique column `field` (id, nip, regon or krs): one look-up.
+    func entity(where field: String, equals value: String) throws -> Entity? {
+        precondition(["nip", "regon", "krs", "id"].contains(field))
+        return try database.first("SELECT \(Self.columns) FROM entities WHERE \(field) = ?", [.text(value)]) { Self.entity($0) }
+    }
+
     /// The one entity with this kind, name and commune that has no NIP, REGON or KRS, if exactly one does.
     func entityWithoutIdentifiers(kind: EntityKind, name: String, teryt: String?) throws -> Entity? {
         let matches = try database.rows(

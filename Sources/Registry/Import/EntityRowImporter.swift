@@ -97,8 +97,8 @@ struct EntityRowImporter: RowImporter {
         var current: Entity?
         var matchedByIdentifier = false
         for (column, value) in [("id", id), ("nip", nip), ("krs", krs), ("regon", regon)] where !intoEmptyRegistry {
-            guard let value, let match = try store.ids(where: column, equals: value).first else { continue }
-            current = try store.entity(id: match)
+            guard let value, let match = try store.entity(where: column, equals: value) else { continue }
+            current = match
             matchedByIdentifier = true
             break
         }

@@ -56,7 +56,7 @@ public struct WebAddress: Hashable, Sendable {
     public init(_ value: String) throws {
         let trimmed = value.trimmed
         var rest = Substring(trimmed)
-        for scheme in ["https://", "http://"] where rest.lowercased().hasPrefix(scheme) {
+        for scheme in ["https://", "http://"] where rest.prefix(8).lowercased().hasPrefix(scheme) {
             rest = rest.dropFirst(scheme.count)
         }
         let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
