@@ -11,13 +11,21 @@ public struct CSVRecord: Sendable {
 }
 
 /// A streaming, byte-level RFC 4180 reader: quoted fields with delimiters, doubled quotes and
-/// newlines; CRLF or LF; UTF-8 (BOM or not) or Windows-1250; strict about malformed input and
-/// bounded in memory (fields over 1 MB and records over 10,000 columns are refused).
+/// newlines; CRLF, LF or a lone CR; UTF-8 (BOM or not) or Windows-1250; strict about malformed
+/// input and bounded in memory (fields over 1 MB, records over 10,000 columns and records over
+/// 16 MB are refused).
+///
+/// Problems are reported as `RegistryError.invalidRecord` naming the record (0 is the header) and
+/// the physical line the record starts on; when the defect itself is on a later line of a
+/// multi-line record, the message says which. CRLF, LF and a lone CR each end one physical line,
+/// inside quoted fields too.
 public final class CSVReader {
     /// Largest field accepted, in bytes.
     public static let maximumFieldBytes = 1 << 20
     /// Most columns a record may have.
     public static let maximumColumns = 10_000
+    /// Largest record accepted, in bytes (all its fields together).
+    public static let maximumRecordBytes = 16 << 20
 
     /// The encoding used (what `auto` chose).
     public let encoding: TextEncoding
@@ -37,7 +45,10 @@ public final class CSVReader {
     private var consumedBefore = 0
     private var atEnd = false
     private var line = 1
-    private var recordNumber = 0
+    /// The record being read: 0 while reading the header, then 1, 2, 3…
+    private var recordNumber = -1
+    /// The physical line the record being read starts on.
+    private var recordLine = 1
     private var validator = Codepage.UTF8Validator()
     private let validateAsWeGo: Bool
 
@@ -97,22 +108,16 @@ public final class CSVReader {
             position = 3
         }
         // Skip blank lines before the header.
-        while position < buffer.count || !atEnd {
-            try fill(minimum: 1)
-            guard position < buffer.count else { break }
-            if buffer[position] == 10 { line += 1; position += 1 }
-            else if buffer[position] == 13 { position += 1 }
-            else { break }
-        }
+        try skipLineBreaks()
         if position >= buffer.count {
             throw RegistryError.malformedFile(path: name, line: 1, message: "the file is empty")
         }
         self.delimiter = try delimiter ?? detectDelimiter()
+        // The header is record 0: a problem in it is reported as such.
         guard let first = try readRecord() else {
             throw RegistryError.malformedFile(path: name, line: 1, message: "the file is empty")
         }
         header = first.fields.map { $0.trimmed }
-        recordNumber = 0
     }
 
     deinit {
@@ -183,15 +188,19 @@ public final class CSVReader {
         try readRecord()
     }
 
-    private func problem(_ message: String, line: Int? = nil, column: String? = nil) -> RegistryError {
-        .invalidRecord(RecordProblem(record: recordNumber, line: line ?? self.line, column: column, message: message))
+    /// A problem with the record being read, reported on the line the record starts on; `at` names
+    /// the physical line of the defect when that is a later line of a multi-line record.
+    private func problem(_ message: String, at defectLine: Int? = nil) -> RegistryError {
+        var text = message
+        if let defectLine, defectLine != recordLine { text += " (on line \(defectLine))" }
+        return .invalidRecord(RecordProblem(record: recordNumber, line: recordLine, message: text))
     }
 
-    private func readRecord() throws -> CSVRecord? {
-        // Skip blank lines between records.
+    /// Skips blank lines (CRLF, LF or a lone CR each end one), counting them.
+    private func skipLineBreaks() throws {
         while true {
             try fill(minimum: 2)
-            guard position < buffer.count else { return nil }
+            guard position < buffer.count else { return }
             let byte = buffer[position]
             if byte == 10 { line += 1; position += 1; continue }
             if byte == 13 {
@@ -200,44 +209,59 @@ public final class CSVReader {
                 line += 1
                 continue
             }
-            break
+            return
         }
+    }
+
+    private func readRecord() throws -> CSVRecord? {
+        // Skip blank lines between records.
+        try skipLineBreaks()
+        guard position < buffer.count else { return nil }
         recordNumber += 1
         let startLine = line
+        recordLine = startLine
         var fields: [String] = []
         var fieldBytes: [UInt8] = []
+        var recordBytes = 0
         while true {
             // One field.
             try fill(minimum: 1)
             var quoted = false
+            let fieldLine = line
             fieldBytes.removeAll(keepingCapacity: true)
             if position < buffer.count, buffer[position] == 34 {
                 quoted = true
                 position += 1
                 let openedOn = line
+                // The byte before the current one, so a CRLF split between two reads counts once.
+                var previous: UInt8 = 34
                 scan: while true {
                     if position >= buffer.count {
                         try fill(minimum: 1)
                         if position >= buffer.count {
-                            throw problem("unclosed quote: the quoted field opened on line \(openedOn) never ends", line: startLine)
+                            throw problem("unclosed quote: the quoted field opened on line \(openedOn) never ends")
                         }
                     }
                     // Copy the run up to the next quote in one go.
                     let start = position
-                    while position < buffer.count, buffer[position] != 34, buffer[position] != 0 {
-                        if buffer[position] == 10 { line += 1 }
+                    while position < buffer.count {
+                        let byte = buffer[position]
+                        if byte == 34 || byte == 0 { break }
+                        if byte == 13 || (byte == 10 && previous != 13) { line += 1 }
+                        previous = byte
                         position += 1
                     }
                     fieldBytes.append(contentsOf: buffer[start..<position])
                     if fieldBytes.count > Self.maximumFieldBytes {
-                        throw problem("field longer than 1 MB (\(Self.maximumFieldBytes) bytes)", line: startLine)
+                        throw problem("field longer than 1 MB (\(Self.maximumFieldBytes) bytes)")
                     }
                     guard position < buffer.count else { continue scan }
-                    if buffer[position] == 0 { throw problem("NUL byte in the file") }
+                    if buffer[position] == 0 { throw problem("NUL byte in the file", at: line) }
                     // A quote: either doubled (a literal quote) or the end of the field.
                     try fill(minimum: 2)
                     if position + 1 < buffer.count, buffer[position + 1] == 34 {
                         fieldBytes.append(34)
+                        previous = 34
                         position += 2
                         continue scan
                     }
@@ -257,18 +281,24 @@ public final class CSVReader {
                     }
                     let byte = buffer[position]
                     if byte == delimiter || byte == 10 || byte == 13 { break }
-                    if byte == 34 { throw problem("quote inside an unquoted field (a field with quotes must be quoted as a whole)") }
-                    if byte == 0 { throw problem("NUL byte in the file") }
+                    if byte == 34 {
+                        throw problem("quote inside an unquoted field (a field with quotes must be quoted as a whole)", at: line)
+                    }
+                    if byte == 0 { throw problem("NUL byte in the file", at: line) }
                     position += 1
                     if fieldBytes.count + position - start > Self.maximumFieldBytes {
-                        throw problem("field longer than 1 MB (\(Self.maximumFieldBytes) bytes)", line: startLine)
+                        throw problem("field longer than 1 MB (\(Self.maximumFieldBytes) bytes)")
                     }
                 }
                 fieldBytes.append(contentsOf: buffer[start..<position])
             }
-            fields.append(try decode(fieldBytes, line: startLine))
+            recordBytes += fieldBytes.count
+            if recordBytes > Self.maximumRecordBytes {
+                throw problem("record longer than 16 MB (\(Self.maximumRecordBytes) bytes)")
+            }
+            fields.append(try decode(fieldBytes, line: fieldLine))
             if fields.count > Self.maximumColumns {
-                throw problem("record has more than \(Self.maximumColumns) columns", line: startLine)
+                throw problem("record has more than \(Self.maximumColumns) columns")
             }
             // After a field: a delimiter, the end of the record, or (after a closing quote) an error.
             try fill(minimum: 2)
@@ -276,7 +306,8 @@ public final class CSVReader {
             let byte = buffer[position]
             if byte == delimiter {
                 position += 1
-                try fill(minimum: 1)
+                // Two bytes, so a CRLF right after the delimiter is seen whole even across a read.
+                try fill(minimum: 2)
                 if position >= buffer.count || buffer[position] == 10 || buffer[position] == 13 {
                     fields.append("")
                     if position >= buffer.count { return CSVRecord(number: recordNumber, line: startLine, fields: fields) }
@@ -291,13 +322,24 @@ public final class CSVReader {
                 return CSVRecord(number: recordNumber, line: startLine, fields: fields)
             }
             if quoted {
-                throw problem("unexpected text after a closing quote (a quote inside a quoted field must be doubled)")
+                throw problem("unexpected text after a closing quote (a quote inside a quoted field must be doubled)", at: line)
             }
         }
     }
 
+    /// Decodes a field that starts on physical line `line`.
     private func decode(_ bytes: [UInt8], line: Int) throws -> String {
-        try bytes.withUnsafeBufferPointer { pointer in
+        /// The physical line of the byte at `offset` in the field.
+        func physicalLine(at offset: Int) -> Int {
+            var result = line
+            var previous: UInt8 = 0
+            for byte in bytes[..<offset] {
+                if byte == 13 || (byte == 10 && previous != 13) { result += 1 }
+                previous = byte
+            }
+            return result
+        }
+        return try bytes.withUnsafeBufferPointer { pointer in
             switch encoding {
             case .utf8:
                 if validateAsWeGo {
@@ -307,7 +349,7 @@ public final class CSVReader {
                     if let offset = check.invalidOffset {
                         throw problem(
                             String(format: "invalid UTF-8 (byte 0x%02X); if the file comes from Excel, try --encoding cp1250", pointer[offset]),
-                            line: line)
+                            at: physicalLine(at: offset))
                     }
                 }
                 return String(decoding: pointer, as: UTF8.self)
@@ -315,7 +357,8 @@ public final class CSVReader {
                 switch Codepage.decodeCP1250(pointer) {
                 case let .success(text): return text
                 case let .failure(undefined):
-                    throw problem(String(format: "byte 0x%02X is not a Windows-1250 character; is the file UTF-8? try --encoding utf-8", undefined.byte), line: line)
+                    throw problem(String(format: "byte 0x%02X is not a Windows-1250 character; is the file UTF-8? try --encoding utf-8", undefined.byte),
+                                  at: physicalLine(at: undefined.offset))
                 }
             }
         }

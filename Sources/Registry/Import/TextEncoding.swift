@@ -32,12 +32,14 @@ enum Codepage {
         for byte in bytes where byte >= 0x80 { ascii = false; break }
         if ascii { return .success(String(decoding: bytes, as: UTF8.self)) }
         var scalars = String.UnicodeScalarView()
-        for byte in bytes {
+        for (offset, byte) in bytes.enumerated() {
             if byte < 0x80 {
                 scalars.append(Unicode.Scalar(byte))
             } else {
                 let value = cp1250High[Int(byte - 0x80)]
-                guard value != 0, let scalar = Unicode.Scalar(value) else { return .failure(UndefinedByte(byte: byte)) }
+                guard value != 0, let scalar = Unicode.Scalar(value) else {
+                    return .failure(UndefinedByte(byte: byte, offset: offset))
+                }
                 scalars.append(scalar)
             }
         }
@@ -46,6 +48,8 @@ enum Codepage {
 
     struct UndefinedByte: Error {
         let byte: UInt8
+        /// Where the byte is in the decoded bytes.
+        let offset: Int
     }
 
     /// Scans UTF-8 incrementally; carries an incomplete sequence across chunks.
