@@ -53,7 +53,8 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["registry-cli"]
+            dependencies: ["registry-cli"],
+            resources: [.copy("Fixtures")]
         ),
     ],
     swiftLanguageModes: [.v6]
