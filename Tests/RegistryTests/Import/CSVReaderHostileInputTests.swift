@@ -3,7 +3,7 @@ import Testing
 @testable import Registry
 
 /// The reader on hostile input: where problems are reported, line counting across line endings and
-/// read boundaries, and the record size limit.
+/// read boundaries, the record size limit, and every input the fuzzers kept (Fuzz/Crashers, Fuzz/Corpus).
 @Suite("CSV reader: hostile input")
 struct CSVReaderHostileInputTests {
     func readAll(_ reader: CSVReader) throws -> [CSVRecord] {
@@ -100,6 +100,63 @@ struct CSVReaderHostileInputTests {
         let text = "a\n" + Array(repeating: field, count: 17).joined(separator: ",") + "\n"
         #expect(throws: RegistryError.invalidRecord(RecordProblem(record: 1, line: 2, message: "record longer than 16 MB (16777216 bytes)"))) {
             try readAll(try CSVReader(data: Data(text.utf8)))
+        }
+    }
+
+    /// Fuzz/Crashers and Fuzz/Corpus of the repository.
+    static func fuzzInputs(_ target: String) -> [String] {
+        let fuzz = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fuzz")
+        var paths: [String] = []
+        for folder in ["Crashers", "Corpus"] {
+            let directory = fuzz.appendingPathComponent(folder).appendingPathComponent(target)
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+            paths += names.sorted().map { directory.appendingPathComponent($0).path }
+        }
+        return paths
+    }
+
+    @Test("every input the CSV fuzzer kept reads without trapping, each problem naming a record and line")
+    func fuzzCSVInputs() throws {
+        let inputs = Self.fuzzInputs("fuzz-csv")
+        #expect(!inputs.isEmpty)
+        for path in inputs {
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            for encoding in EncodingChoice.allCases {
+                for delimiter in [nil, 44, 59, 9] as [UInt8?] {
+                    do {
+                        let reader = try CSVReader(data: data, delimiter: delimiter, encoding: encoding)
+                        var number = 0
+                        while let record = try reader.next() {
+                            number += 1
+                            #expect(record.number == number, "\(path)")
+                        }
+                    } catch let RegistryError.invalidRecord(problem) {
+                        #expect(problem.record >= 0 && problem.line >= 1, "\(path): \(problem)")
+                    } catch RegistryError.malformedFile {
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("every input the validator fuzzer kept parses or is refused as an invalid value")
+    func fuzzValidatorInputs() throws {
+        let inputs = Self.fuzzInputs("fuzz-validators")
+        #expect(!inputs.isEmpty)
+        for path in inputs {
+            let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
+            let parsers: [() throws -> String] = [
+                { try NIP(text).digits }, { try REGON(text).digits }, { try KRS(text).digits },
+                { try PostalCode(text).code }, { try PKD(text).code }, { try PKD.normalizedPrefix(text) },
+                { try LocalDate.parse(text, field: "date").description },
+            ]
+            for parse in parsers {
+                do {
+                    _ = try parse()
+                } catch RegistryError.invalidValue {
+                }
+            }
         }
     }
 }
