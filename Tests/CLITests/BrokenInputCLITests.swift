@@ -120,20 +120,15 @@ struct BrokenInputCLITests {
         try Self.expectUnchanged(cli, before, broken.file)
     }
 
-    @Test("a header-only file imports nothing: exit 0, 0 rows, entities unchanged")
+    @Test("a header-only file is refused: exit 65 naming the file and line 2, nothing recorded")
     func headerOnly() throws {
-        // Not an error for the reader (an export of an empty selection looks like this); the import
-        // records an empty batch, so only the entities are compared.
-        let (cli, _) = try Self.seeded()
-        let entities = try cli.run("export", "entities", "--format", "ndjson").stdout
-        let result = try BoundedRun.run(cli, ["import", "entities", try Self.fixture("header-only.csv"), "--format", "json"])
+        let (cli, before) = try Self.seeded()
+        let file = try Self.fixture("header-only.csv")
+        let result = try BoundedRun.run(cli, ["import", "entities", file])
         #expect(!result.timedOut)
-        #expect(result.status == 0, "\(result.stderr)")
-        let report = try #require(try result.stdout.json() as? [String: Any])
-        #expect(report["rows"] as? Int == 0)
-        #expect(report["inserted"] as? Int == 0)
-        #expect(try cli.run("export", "entities", "--format", "ndjson").stdout == entities)
-        #expect(try cli.run("check").status == 0)
+        #expect(result.status == 65, "\(result.stderr)")
+        #expect(result.stderr.contains("line 2: has a header but no records"), "\(result.stderr)")
+        try Self.expectUnchanged(cli, before, file)
     }
 
     /// Huge inputs, written at run time (never committed).

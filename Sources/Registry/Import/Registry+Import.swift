@@ -111,6 +111,10 @@ extension Registry {
                     }
                 }
                 progress?(ImportProgress(rows: report.rows, bytesRead: reader.bytesRead, totalBytes: reader.totalBytes))
+                guard report.rows > 0 else {
+                    // A header with no records is almost always a truncated or wrong file.
+                    throw RegistryError.malformedFile(path: path, line: 2, message: "has a header but no records: nothing to import")
+                }
                 try importer.finish()
                 try search.flush()
                 if options.dryRun || (options.onError == .abort && report.rejected > 0) {
