@@ -1,7 +1,7 @@
 /// Reads and writes entities and their versions; keeps the full-text index in step.
 ///
-/// Every write appends an `entity_versions` row and an audit entry in the caller's transaction;
-/// the `entities` row is the current state and is the only row updated in place.
+/// The `entities` row is the current version; a write first keeps the version it replaces in
+/// `entity_versions` (append-only), all in the caller's transaction.
 struct EntityStore {
     let database: Database
     let audit: AuditLog
@@ -80,48 +80,75 @@ struct EntityStore {
     }
 
     // Built once: the statement cache is keyed by SQL text, and imports save a row at a time.
-    private static let insertSQL =
-        "INSERT INTO entities (\(columns)) VALUES (\(Array(repeating: "?", count: 26).joined(separator: ", ")))"
-    private static let updateSQL = """
-        UPDATE entities SET version = ?2, kind = ?3, name = ?4, nip = ?5, regon = ?6, krs = ?7, pkd = ?8,
-            street = ?9, postal_code = ?10, city = ?11, teryt = ?12, founded_on = ?13, closed_on = ?14,
-            close_reason = ?15, email = ?16, phone = ?17, www = ?18, latitude = ?19, longitude = ?20,
-            capacity = ?21, operator_id = ?22, operator_teryt = ?23, note = ?24, updated_at = ?25
-        WHERE id = ?1
+    // Values are bound in `BatchDigest.columns` order (recorded_at is the row's updated_at).
+    private static let insertSQL = """
+        INSERT INTO entities (id, version, change, reason, updated_at, actor, batch_id, kind, name, nip, regon,
+            krs, pkd, street, postal_code, city, teryt, founded_on, closed_on, close_reason, email, phone, www,
+            latitude, longitude, capacity, operator_id, operator_teryt, note, created_at)
+        VALUES (\(Array(repeating: "?", count: 30).joined(separator: ", ")))
         """
-    private static let versionSQL = """
+    private static let keepSQL = """
         INSERT INTO entity_versions (entity_id, version, change, reason, recorded_at, actor, batch_id, kind, name,
             nip, regon, krs, pkd, street, postal_code, city, teryt, founded_on, closed_on, close_reason, email,
             phone, www, latitude, longitude, capacity, operator_id, operator_teryt, note)
-        VALUES (\(Array(repeating: "?", count: 29).joined(separator: ", ")))
+        SELECT id, version, change, reason, updated_at, actor, batch_id, kind, name, nip, regon, krs, pkd, street,
+            postal_code, city, teryt, founded_on, closed_on, close_reason, email, phone, www, latitude, longitude,
+            capacity, operator_id, operator_teryt, note
+        FROM entities WHERE rowid = ?
+        """
+    private static let updateSQL = """
+        UPDATE entities SET version = ?2, change = ?3, reason = ?4, updated_at = ?5, actor = ?6, batch_id = ?7,
+            kind = ?8, name = ?9, nip = ?10, regon = ?11, krs = ?12, pkd = ?13, street = ?14, postal_code = ?15,
+            city = ?16, teryt = ?17, founded_on = ?18, closed_on = ?19, close_reason = ?20, email = ?21,
+            phone = ?22, www = ?23, latitude = ?24, longitude = ?25, capacity = ?26, operator_id = ?27,
+            operator_teryt = ?28, note = ?29
+        WHERE id = ?1
         """
 
-    /// Writes `entity` as its new current state and appends its version and audit entry.
-    func save(_ entity: Entity, previous: Entity?, change: String, reason: String?, context: ChangeContext) throws {
+    /// Writes `entity` as the current version; the version it replaces is kept in `entity_versions`.
+    ///
+    /// Outside an import the change gets its own audit entry. Inside one (`context.batchID`), the
+    /// version is added to `digest`, which the batch's audit entry carries.
+    func save(
+        _ entity: Entity, previous: Entity?, change: String, reason: String?, context: ChangeContext,
+        digest: inout BatchDigest
+    ) throws {
         let fields = entity.fields
-        var values: [SQLValue] = [
-            .text(entity.id), .integer(Int64(entity.version)), .text(fields.kind.rawValue), .text(fields.name),
-            SQLValue(fields.nip), SQLValue(fields.regon), SQLValue(fields.krs), SQLValue(fields.pkd),
-            SQLValue(fields.street), SQLValue(fields.postalCode), SQLValue(fields.city), SQLValue(fields.teryt),
-            SQLValue(fields.foundedOn?.description), SQLValue(entity.closedOn?.description), SQLValue(entity.closeReason),
-            SQLValue(fields.email), SQLValue(fields.phone), SQLValue(fields.www), SQLValue(fields.latitude),
-            SQLValue(fields.longitude), SQLValue(fields.capacity), SQLValue(fields.operatorID),
-            SQLValue(fields.operatorTeryt), SQLValue(fields.note),
+        let values: [SQLValue] = [
+            .text(entity.id), .integer(Int64(entity.version)), .text(change), SQLValue(reason),
+            .text(context.recordedAt), .text(context.actor), SQLValue(context.batchID),
+            .text(fields.kind.rawValue), .text(fields.name), SQLValue(fields.nip), SQLValue(fields.regon),
+            SQLValue(fields.krs), SQLValue(fields.pkd), SQLValue(fields.street), SQLValue(fields.postalCode),
+            SQLValue(fields.city), SQLValue(fields.teryt), SQLValue(fields.foundedOn?.description),
+            SQLValue(entity.closedOn?.description), SQLValue(entity.closeReason), SQLValue(fields.email),
+            SQLValue(fields.phone), SQLValue(fields.www), SQLValue(fields.latitude), SQLValue(fields.longitude),
+            SQLValue(fields.capacity), SQLValue(fields.operatorID), SQLValue(fields.operatorTeryt),
+            SQLValue(fields.note),
         ]
-        var newRowID: Int64?
+        let rowid: Int64
         if previous == nil {
-            try database.run(Self.insertSQL, values + [.text(entity.createdAt), .text(entity.updatedAt)])
-            newRowID = database.lastInsertRowID
+            try database.run(Self.insertSQL, values + [.text(entity.createdAt)])
+            rowid = database.lastInsertRowID
         } else {
-            try database.run(Self.updateSQL, values + [.text(entity.updatedAt)])
+            rowid = try self.rowid(of: entity.id)
+            try database.run(Self.keepSQL, [.integer(rowid)])
+            try database.run(Self.updateSQL, values)
         }
-        values.insert(contentsOf: [.text(change), SQLValue(reason), .text(context.recordedAt), .text(context.actor),
-                                   SQLValue(context.batchID)], at: 2)
-        try database.run(Self.versionSQL, values)
-        try audit.append(
-            recordedAt: context.recordedAt, actor: context.actor, action: "entity.\(change)", objectType: "entity",
-            objectID: entity.id, beforeText: previous?.auditText, afterText: entity.auditText, batchID: context.batchID)
-        try search.update(rowid: try newRowID ?? rowid(of: entity.id))
+        if context.batchID == nil {
+            try audit.append(
+                recordedAt: context.recordedAt, actor: context.actor, action: "entity.\(change)", objectType: "entity",
+                objectID: entity.id, beforeText: previous?.auditText, afterText: entity.auditText, batchID: nil)
+        } else {
+            digest.add(values, rowid: rowid)
+        }
+        try search.update(rowid: rowid)
+    }
+
+    /// Writes a change made outside an import (it gets its own audit entry).
+    func save(_ entity: Entity, previous: Entity?, change: String, reason: String?, context: ChangeContext) throws {
+        precondition(context.batchID == nil, "an import's changes go into its batch digest")
+        var unused = BatchDigest()
+        try save(entity, previous: previous, change: change, reason: reason, context: context, digest: &unused)
     }
 
     private func rowid(of id: String) throws -> Int64 {
@@ -133,14 +160,20 @@ struct EntityStore {
         try search.update(rowid: try rowid(of: entityID))
     }
 
-    /// Every recorded version of an entity, oldest first.
+    /// Every recorded version of an entity, oldest first: the superseded ones, then the current one.
     func versions(id: String) throws -> [EntityVersion] {
         try database.rows(
             """
             SELECT entity_id, version, kind, name, nip, regon, krs, pkd, street, postal_code, city, teryt, founded_on,
                    closed_on, close_reason, email, phone, www, latitude, longitude, capacity, operator_id,
                    operator_teryt, note, recorded_at, recorded_at, change, reason, actor, batch_id
-            FROM entity_versions WHERE entity_id = ? ORDER BY version
+            FROM entity_versions WHERE entity_id = ?1
+            UNION ALL
+            SELECT id, version, kind, name, nip, regon, krs, pkd, street, postal_code, city, teryt, founded_on,
+                   closed_on, close_reason, email, phone, www, latitude, longitude, capacity, operator_id,
+                   operator_teryt, note, updated_at, updated_at, change, reason, actor, batch_id
+            FROM entities WHERE id = ?1
+            ORDER BY 2
             """, [.text(id)]
         ) { row in
             EntityVersion(

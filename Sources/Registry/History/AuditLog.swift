@@ -161,6 +161,10 @@ final class AuditLog {
             previousHash = entry.hash
             expectedSeq += 1
         }
+        // The chain covers each import batch's digest; the digest covers the versions it wrote.
+        if let data = try BatchDigest.verify(database), problem.map({ data.seq < $0.0 }) ?? true {
+            problem = data
+        }
         return Verification(entries: count, headHash: previousHash, firstProblem: problem)
     }
 

@@ -8,16 +8,24 @@ enum RecordedState {
     }
 
     /// Entities with the `entities` table's columns, as recorded by the bound `cutoff` parameter.
+    ///
+    /// An entity whose current version was recorded by then is its `entities` row; otherwise it is
+    /// the newest superseded version recorded by then (none: the registry did not know it yet).
     static func entities(cutoff: String) -> String {
         """
-        (SELECT v.entity_id AS id, v.version, v.kind, v.name, v.nip, v.regon, v.krs, v.pkd, v.street,
+        (SELECT id, version, kind, name, nip, regon, krs, pkd, street, postal_code, city, teryt, founded_on,
+                closed_on, close_reason, email, phone, www, latitude, longitude, capacity, operator_id,
+                operator_teryt, note, created_at, updated_at
+         FROM entities WHERE updated_at <= \(cutoff)
+         UNION ALL
+         SELECT v.entity_id, v.version, v.kind, v.name, v.nip, v.regon, v.krs, v.pkd, v.street,
                 v.postal_code, v.city, v.teryt, v.founded_on, v.closed_on, v.close_reason, v.email, v.phone,
                 v.www, v.latitude, v.longitude, v.capacity, v.operator_id, v.operator_teryt, v.note,
-                first.recorded_at AS created_at, v.recorded_at AS updated_at
-         FROM entity_versions v
-         JOIN entity_versions first ON first.entity_id = v.entity_id AND first.version = 1
-         WHERE v.version = (SELECT max(x.version) FROM entity_versions x
-                            WHERE x.entity_id = v.entity_id AND x.recorded_at <= \(cutoff)))
+                e.created_at, v.recorded_at
+         FROM entities e JOIN entity_versions v ON v.entity_id = e.id
+         WHERE e.updated_at > \(cutoff)
+           AND v.version = (SELECT max(x.version) FROM entity_versions x
+                            WHERE x.entity_id = e.id AND x.recorded_at <= \(cutoff)))
         """
     }
 

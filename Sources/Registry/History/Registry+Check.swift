@@ -21,13 +21,15 @@ extension Registry {
         if let seq = audit.firstBadSeq {
             report.problems.append("audit log: entry \(seq): \(audit.problem ?? "does not match")")
         }
+        // Version k < current is kept in entity_versions; the current one is the entities row.
         report.problems += try database.rows(
             """
-            SELECT e.id, e.version, (SELECT max(version) FROM entity_versions v WHERE v.entity_id = e.id)
+            SELECT e.id, e.version, (SELECT count(*) FROM entity_versions v WHERE v.entity_id = e.id)
             FROM entities e
-            WHERE NOT EXISTS (SELECT 1 FROM entity_versions v WHERE v.entity_id = e.id AND v.version = e.version)
-               OR e.version <> (SELECT max(version) FROM entity_versions v WHERE v.entity_id = e.id)
-            """) { "entity \($0.text(at: 0) ?? "?"): current version \($0.int(at: 1) ?? 0) is not its latest recorded version (\($0.int(at: 2).map(String.init) ?? "none"))" }
+            WHERE (SELECT count(*) FROM entity_versions v WHERE v.entity_id = e.id AND v.version BETWEEN 1 AND e.version - 1)
+                  <> e.version - 1
+               OR EXISTS (SELECT 1 FROM entity_versions v WHERE v.entity_id = e.id AND (v.version >= e.version OR v.version < 1))
+            """) { "entity \($0.text(at: 0) ?? "?"): current version \($0.int(at: 1) ?? 0), but the kept versions are not exactly 1 to \(($0.int(at: 1) ?? 1) - 1) (\($0.int(at: 2) ?? 0) kept)" }
         report.problems += try database.rows(
             """
             SELECT id, teryt FROM entities WHERE teryt IS NOT NULL AND teryt NOT IN (SELECT code FROM teryt_units)

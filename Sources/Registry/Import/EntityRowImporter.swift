@@ -16,6 +16,8 @@ struct EntityRowImporter: RowImporter {
     /// In an empty registry: rows without identifiers inserted so far, by kind, name and commune.
     private var withoutIdentifiers: [String: Entity] = [:]
     private var deferredIndexes: DeferredIndexes?
+    /// Covers every version this import writes; its audit entry carries the result.
+    private var digest = BatchDigest()
 
     init(registry: Registry, validator: EntityValidator) {
         self.registry = registry
@@ -31,6 +33,10 @@ struct EntityRowImporter: RowImporter {
     mutating func finish() throws {
         try deferredIndexes?.rebuild(registry.database)
         deferredIndexes = nil
+    }
+
+    var auditSummary: [String: JSONValue] {
+        ["versions": .int(digest.count), "versions_sha256": .string(digest.finalize())]
     }
 
     /// Every check (identifiers, uniqueness, references) runs before the first write.
@@ -122,19 +128,13 @@ struct EntityRowImporter: RowImporter {
         let remember = intoEmptyRegistry && id == nil && nip == nil && krs == nil && regon == nil
 
         guard let current else {
+            // A new row that is already closed is recorded as it is: one version, added closed.
             let entity = Entity(
-                id: id ?? Identifier.make(at: registry.clock.date()), version: 1, fields: fields, closedOn: nil,
-                closeReason: nil, createdAt: context.recordedAt, updatedAt: context.recordedAt)
-            try store.save(entity, previous: nil, change: "add", reason: nil, context: context)
-            var latest = entity
-            if let closedOn {
-                let closed = Entity(
-                    id: entity.id, version: 2, fields: fields, closedOn: closedOn, closeReason: closeReason,
-                    createdAt: entity.createdAt, updatedAt: context.recordedAt)
-                try store.save(closed, previous: entity, change: "close", reason: closeReason, context: context)
-                latest = closed
-            }
-            if remember { withoutIdentifiers[Self.unitKey(fields)] = latest }
+                id: id ?? Identifier.make(at: registry.clock.date()), version: 1, fields: fields, closedOn: closedOn,
+                closeReason: closedOn == nil ? nil : closeReason, createdAt: context.recordedAt,
+                updatedAt: context.recordedAt)
+            try store.save(entity, previous: nil, change: "add", reason: nil, context: context, digest: &digest)
+            if remember { withoutIdentifiers[Self.unitKey(fields)] = entity }
             return RowOutcome(action: "insert", id: entity.id)
         }
         if fields == current.fields, closedOn == current.closedOn, closeReason == current.closeReason {
@@ -150,7 +150,7 @@ struct EntityRowImporter: RowImporter {
             id: current.id, version: current.version + 1, fields: fields, closedOn: closedOn,
             closeReason: closedOn == nil ? nil : closeReason, createdAt: current.createdAt,
             updatedAt: context.recordedAt)
-        try store.save(updated, previous: current, change: change, reason: nil, context: context)
+        try store.save(updated, previous: current, change: change, reason: nil, context: context, digest: &digest)
         if remember { withoutIdentifiers[Self.unitKey(fields)] = updated }
         return RowOutcome(action: "update", id: current.id)
     }

@@ -122,7 +122,7 @@ extension Registry {
                 }
                 report.batchID = batchID
                 try recordBatch(report, batchID: batchID, target: schema.target, sha256: sha256,
-                                options: options, context: context)
+                                options: options, summary: importer.auditSummary, context: context)
                 return report
             }
         } catch let rollback as Rollback {
@@ -134,7 +134,7 @@ extension Registry {
 
     private func recordBatch(
         _ report: ImportReport, batchID: String, target: ImportTarget, sha256: String, options: ImportOptions,
-        context: ChangeContext
+        summary: [String: JSONValue], context: ChangeContext
     ) throws {
         let optionsJSON = JSONValue.object([
             "delimiter": .string(report.delimiter), "encoding": .string(options.encoding.rawValue),
@@ -159,7 +159,7 @@ extension Registry {
                 "file_name": .string(fileName), "file_sha256": .string(sha256), "rows": .int(report.rows),
                 "inserted": .int(report.inserted), "updated": .int(report.updated),
                 "unchanged": .int(report.unchanged), "rejected": .int(report.rejected), "options": optionsJSON,
-            ]),
+            ].merging(summary) { first, _ in first }),
             batchID: batchID)
     }
 

@@ -34,10 +34,13 @@ protocol RowImporter {
     mutating func begin() throws
     /// Called inside the transaction after the last row, before the batch is recorded.
     mutating func finish() throws
+    /// What the batch's audit entry records beyond its counts (the entity importer's digest).
+    var auditSummary: [String: JSONValue] { get }
 }
 
 extension RowImporter {
     static var needsSavepoint: Bool { true }
     mutating func begin() throws {}
     mutating func finish() throws {}
+    var auditSummary: [String: JSONValue] { [:] }
 }

@@ -11,12 +11,12 @@ extension Registry {
 
         let totalsBefore = try kindTotals(before)
         let totalsAfter = try kindTotals(after)
-        let kinds = Self.kindCounts(totalsBefore, totalsAfter, allKinds: false)
+        let kinds = Self.kindCounts(totalsBefore, totalsAfter)
 
         var units: [ChangeReport.UnitCount] = []
         if let level {
-            let perUnitBefore = try before.counts(in: database, select: "a.kind", from: nil, where: nil)
-            let perUnitAfter = try after.counts(in: database, select: "a.kind", from: nil, where: nil)
+            let perUnitBefore = try before.counts(in: database, select: "a.kind")
+            let perUnitAfter = try after.counts(in: database, select: "a.kind")
             units = try database.rows(
                 """
                 SELECT code, CASE WHEN level = 'gmina' THEN name || ' (' || unit_type || ')' ELSE name END FROM teryt_units
@@ -26,35 +26,37 @@ extension Registry {
                 let code = row.text(at: 0) ?? ""
                 return ChangeReport.UnitCount(
                     code: code, name: row.text(at: 1) ?? "",
-                    kinds: Self.kindCounts(perUnitBefore[code] ?? [:], perUnitAfter[code] ?? [:], allKinds: false))
+                    kinds: Self.kindCounts(perUnitBefore[code] ?? [:], perUnitAfter[code] ?? [:]))
             }
         }
         return ChangeReport(from: from, to: to, region: prefix.isEmpty ? nil : prefix, level: level, kinds: kinds,
                             units: units, changes: try entityChanges(from: from, to: to, prefix: prefix))
     }
 
+    /// Active entities per kind on the scope's day, over the whole region (entities without a
+    /// TERYT code count too when there is no region).
     private func kindTotals(_ scope: MapScope) throws -> [String: Int] {
-        // Counted over the region as a whole, so entities without a TERYT code count when no region is set.
-        let inRegion = scope.prefix.isEmpty ? "1" : "e.teryt >= ?2 AND e.teryt < ?3"
+        var values: [SQLValue] = [.text(scope.day.description), .text(scope.cutoff ?? "")]
+        var sql = """
+            SELECT e.kind, count(*) FROM \(RecordedState.entities(cutoff: "?2")) e
+            WHERE (e.closed_on IS NULL OR e.closed_on > ?1)
+            """
+        if !scope.prefix.isEmpty {
+            sql += " AND e.teryt >= ?3 AND e.teryt < ?4"
+            values += [.text(scope.prefix), .text(scope.prefix + "~")]
+        }
         var result: [String: Int] = [:]
-        try database.prepare(
-            """
-            SELECT e.kind, count(*) FROM \(RecordedState.entities(cutoff: "?4")) e
-            WHERE (e.closed_on IS NULL OR e.closed_on > ?1) AND \(inRegion) GROUP BY 1
-            """
-        ).forEachRow(scope.prefix.isEmpty
-            ? [.text(scope.day.description), .null, .null, .text(scope.cutoff ?? "")]
-            : [.text(scope.day.description), .text(scope.prefix), .text(scope.prefix + "~"), .text(scope.cutoff ?? "")]
-        ) { row in
+        try database.prepare(sql + " GROUP BY 1").forEachRow(values) { row in
             result[row.text(at: 0) ?? ""] = row.int(at: 1) ?? 0
         }
         return result
     }
 
-    private static func kindCounts(_ before: [String: Int], _ after: [String: Int], allKinds: Bool) -> [ChangeReport.KindCount] {
+    /// Kinds present on either day, in the kinds' order.
+    private static func kindCounts(_ before: [String: Int], _ after: [String: Int]) -> [ChangeReport.KindCount] {
         EntityKind.allCases.map(\.rawValue).compactMap { kind in
             let from = before[kind] ?? 0, to = after[kind] ?? 0
-            return allKinds || from > 0 || to > 0 ? ChangeReport.KindCount(kind: kind, from: from, to: to) : nil
+            return from > 0 || to > 0 ? ChangeReport.KindCount(kind: kind, from: from, to: to) : nil
         }
     }
 

@@ -6,14 +6,14 @@ extension Registry {
         let date = day ?? today
         let scope = MapScope(level: level, prefix: prefix, day: date, cutoff: day.map(RecordedState.cutoff))
 
-        let entities = try scope.counts(in: database, select: "a.kind", from: nil, where: nil)
+        let entities = try scope.counts(in: database, select: "a.kind")
         let resources = try scope.counts(
             in: database, select: "r.category",
-            from: scope.cutoff == nil ? "resources r" : RecordedState.resources(cutoff: "?4") + " r",
+            join: ((scope.cutoff == nil ? "resources" : RecordedState.resources(cutoff: "?4")) + " r", "r.entity_id"),
             where: "r.recorded_on <= ?1 AND (r.withdrawn_on IS NULL OR r.withdrawn_on > ?1)")
         let needs = try scope.counts(
             in: database, select: "n.category",
-            from: scope.cutoff == nil ? "needs n" : RecordedState.needs(cutoff: "?4") + " n",
+            join: ((scope.cutoff == nil ? "needs" : RecordedState.needs(cutoff: "?4")) + " n", "n.entity_id"),
             where: "n.reported_on <= ?1 AND (n.met_on IS NULL OR n.met_on > ?1)")
         let schemeCodes = try schemes().map(\.code)
         let holders = try holderCounts(scope: scope, schemes: schemeCodes)
@@ -53,8 +53,8 @@ extension Registry {
         guard let cutoff = scope.cutoff else {
             // Current knowledge: the periods cache, derived from the events as known now.
             return try scope.counts(
-                in: database, select: "p.scheme_code", from: "certificate_periods p",
-                where: "p.held_from <= ?1 AND p.held_to >= ?1", entityColumn: "p.entity_id", distinct: true)
+                in: database, select: "p.scheme_code", join: ("certificate_periods p", "p.entity_id"),
+                where: "p.held_from <= ?1 AND p.held_to >= ?1", distinct: true)
         }
         // Past knowledge: replay each certificate's events as they were recorded by then.
         var pairs: [JSONValue] = []
@@ -64,8 +64,8 @@ extension Registry {
             }
         }
         return try scope.counts(
-            in: database, select: "h.value ->> 1", from: "json_each(?5) h", where: nil,
-            entityColumn: "h.value ->> 0", distinct: true, extra: [.text(JSONValue.array(pairs).canonical)])
+            in: database, select: "h.value ->> 1", join: ("json_each(?5) h", "h.value ->> 0"), distinct: true,
+            extra: [.text(JSONValue.array(pairs).canonical)])
     }
 }
 
@@ -94,18 +94,14 @@ struct MapScope {
         """
     }
 
-    /// Counts per unit and key: `select` from `from` joined to the active entities (or the entities themselves).
+    /// Counts per unit and key: `select` over the active entities `a`, or over `join.source` rows
+    /// whose `join.entity` column names an active entity.
     func counts(
-        in database: Database, select: String, from: String?, where condition: String?, entityColumn: String? = nil,
-        distinct: Bool = false, extra: [SQLValue] = []
+        in database: Database, select: String, join: (source: String, entity: String)? = nil,
+        where condition: String? = nil, distinct: Bool = false, extra: [SQLValue] = []
     ) throws -> [String: [String: Int]] {
         var sql = active + " SELECT a.unit, \(select), count(\(distinct ? "DISTINCT a.id" : "*")) FROM "
-        if let from {
-            let alias = from.split(separator: " ").last.map(String.init) ?? ""
-            sql += "\(from) JOIN a ON a.id = \(entityColumn ?? alias + ".entity_id")"
-        } else {
-            sql += "a"
-        }
+        sql += join.map { "\($0.source) JOIN a ON a.id = \($0.entity)" } ?? "a"
         if let condition { sql += " WHERE \(condition)" }
         sql += " GROUP BY 1, 2"
         var values = parameters

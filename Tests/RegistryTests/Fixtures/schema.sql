@@ -75,7 +75,8 @@ CREATE TABLE entities (
     note           TEXT,
     created_at     TEXT NOT NULL,
     updated_at     TEXT NOT NULL
-);
+, change TEXT NOT NULL DEFAULT 'add'
+    CHECK (change IN ('add', 'update', 'close', 'reopen')), reason TEXT, actor TEXT NOT NULL DEFAULT '', batch_id TEXT REFERENCES import_batches (id) DEFERRABLE INITIALLY DEFERRED);
 CREATE UNIQUE INDEX entities_nip ON entities (nip) WHERE nip IS NOT NULL;
 CREATE UNIQUE INDEX entities_regon ON entities (regon) WHERE regon IS NOT NULL;
 CREATE UNIQUE INDEX entities_krs ON entities (krs) WHERE krs IS NOT NULL;
@@ -263,8 +264,6 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 CREATE TRIGGER entity_versions_no_update BEFORE UPDATE ON entity_versions
 BEGIN SELECT RAISE(ABORT, 'entity_versions is append-only'); END;
-CREATE TRIGGER entity_versions_no_delete BEFORE DELETE ON entity_versions
-BEGIN SELECT RAISE(ABORT, 'entity_versions is append-only'); END;
 CREATE TRIGGER entities_no_delete BEFORE DELETE ON entities
 BEGIN SELECT RAISE(ABORT, 'entities are never deleted: close them with a date'); END;
 CREATE TRIGGER certificates_no_update BEFORE UPDATE ON certificates
@@ -339,3 +338,19 @@ FROM needs n
 JOIN entities e ON e.id = n.entity_id;
 CREATE INDEX entities_name ON entities (name);
 CREATE INDEX certificate_periods_scheme ON certificate_periods (scheme_code, held_from, held_to, entity_rowid);
+CREATE TRIGGER entity_versions_no_delete BEFORE DELETE ON entity_versions
+BEGIN SELECT RAISE(ABORT, 'entity_versions is append-only'); END;
+CREATE TRIGGER entities_keep_history BEFORE UPDATE ON entities
+WHEN NEW.version <> OLD.version + 1
+  OR NOT EXISTS (SELECT 1 FROM entity_versions v WHERE v.entity_id = OLD.id AND v.version = OLD.version)
+BEGIN SELECT RAISE(ABORT, 'entities: a new version must follow the current one, which must be kept in entity_versions first'); END;
+CREATE VIEW v_entity_history AS
+SELECT entity_id, version, change, reason, recorded_at, actor, batch_id, kind, name, nip, regon, krs, pkd,
+       street, postal_code, city, teryt, founded_on, closed_on, close_reason, email, phone, www, latitude,
+       longitude, capacity, operator_id, operator_teryt, note
+FROM entity_versions
+UNION ALL
+SELECT id, version, change, reason, updated_at, actor, batch_id, kind, name, nip, regon, krs, pkd,
+       street, postal_code, city, teryt, founded_on, closed_on, close_reason, email, phone, www, latitude,
+       longitude, capacity, operator_id, operator_teryt, note
+FROM entities;

@@ -36,7 +36,9 @@ struct EntityImportTests {
         test.clock.advance(seconds: 1)
         let second = try test.registry.importFile(path, options: ImportOptions(target: .entities))
         #expect((second.rows, second.inserted, second.updated, second.unchanged, second.rejected) == (5, 0, 0, 5, 0))
-        #expect(try test.registry.database.scalarInt("SELECT count(*) FROM entity_versions") == 5)
+        // Each entity has one version, its current row; nothing superseded is kept yet.
+        #expect(try test.registry.database.scalarInt("SELECT count(*) FROM v_entity_history") == 5)
+        #expect(try test.registry.database.scalarInt("SELECT count(*) FROM entity_versions") == 0)
         // The re-import is itself recorded as a batch (one audit entry), but changes no entity.
         #expect(try test.registry.database.scalarInt("SELECT count(*) FROM audit_log") == (auditBefore ?? 0) + 1)
         let batches = try test.registry.database.rows("SELECT rows, inserted, unchanged FROM import_batches WHERE target = 'entities' ORDER BY started_at") {

@@ -1,0 +1,162 @@
+import CSQLite
+import Crypto
+
+/// The SHA-256 digest over every entity version an import batch wrote, kept in the batch's audit
+/// entry (`versions_sha256`) so the hash chain covers each of those versions without an audit
+/// entry per row: altering, adding or removing any of them breaks `audit verify`.
+///
+/// Each version is encoded from its SQL values in `columns` order (a type tag, then a length and
+/// the bytes, so no two different rows encode alike) and hashed; the digest is SHA-256 over those
+/// hashes, version 1s first in rowid order, then later versions by rowid and version. An import
+/// inserts rows in rowid order and buffers only the updates' hashes; `verify` reads the same order.
+struct BatchDigest {
+    /// A version's columns, as `v_entity_history` names them.
+    static let columns = [
+        "entity_id", "version", "change", "reason", "recorded_at", "actor", "batch_id", "kind", "name", "nip",
+        "regon", "krs", "pkd", "street", "postal_code", "city", "teryt", "founded_on", "closed_on",
+        "close_reason", "email", "phone", "www", "latitude", "longitude", "capacity", "operator_id",
+        "operator_teryt", "note",
+    ]
+
+    private var hasher = SHA256()
+    private var updates: [(rowid: Int64, version: Int64, hash: SHA256.Digest)] = []
+    private(set) var count = 0
+
+    /// Adds a version written by the batch: `values` in `columns` order, for the entity at `rowid`.
+    mutating func add(_ values: [SQLValue], rowid: Int64) {
+        var encoding = Self.encodingBuffer(capacity: 512)
+        for value in values { Self.encode(value, into: &encoding) }
+        let version: Int64
+        if values.count > 1, case let .integer(number) = values[1] { version = number } else { version = 0 }
+        add(hash: SHA256.hash(data: encoding), rowid: rowid, version: version)
+    }
+
+    /// Adds a version read back from a statement whose first `columns.count` columns are `columns`.
+    mutating func add(row: Statement, rowid: Int64) {
+        var encoding = Self.encodingBuffer(capacity: 512)
+        for index in 0..<Int32(Self.columns.count) { Self.encode(row, index, into: &encoding) }
+        add(hash: SHA256.hash(data: encoding), rowid: rowid, version: Int64(row.int(at: 1) ?? 0))
+    }
+
+    private mutating func add(hash: SHA256.Digest, rowid: Int64, version: Int64) {
+        count += 1
+        if version == 1 {
+            hasher.update(data: Array(hash))
+        } else {
+            updates.append((rowid, version, hash))
+        }
+    }
+
+    /// The digest as lower-case hex. New entities must have been added in rowid order.
+    func finalize() -> String {
+        var hasher = hasher
+        for update in updates.sorted(by: { ($0.rowid, $0.version) < ($1.rowid, $1.version) }) {
+            hasher.update(data: Array(update.hash))
+        }
+        return hasher.finalize().hexString
+    }
+
+    private static func encodingBuffer(capacity: Int) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(capacity)
+        return bytes
+    }
+
+    private static func encode(_ value: SQLValue, into bytes: inout [UInt8]) {
+        switch value {
+        case .null:
+            bytes.append(0)
+        case let .integer(number):
+            bytes.append(1)
+            appendLittleEndian(UInt64(bitPattern: number), to: &bytes)
+        case let .real(number):
+            bytes.append(2)
+            appendLittleEndian(number.bitPattern, to: &bytes)
+        case let .text(text):
+            bytes.append(3)
+            var text = text
+            text.withUTF8 { utf8 in
+                appendLittleEndian(UInt64(utf8.count), to: &bytes)
+                bytes.append(contentsOf: utf8)
+            }
+        case let .blob(blob):
+            bytes.append(4)
+            appendLittleEndian(UInt64(blob.count), to: &bytes)
+            bytes.append(contentsOf: blob)
+        }
+    }
+
+    private static func encode(_ row: Statement, _ index: Int32, into bytes: inout [UInt8]) {
+        switch row.type(at: index) {
+        case SQLITE_NULL:
+            bytes.append(0)
+        case SQLITE_INTEGER:
+            bytes.append(1)
+            appendLittleEndian(UInt64(bitPattern: Int64(sqlite3_column_int64(row.handle, index))), to: &bytes)
+        case SQLITE_FLOAT:
+            bytes.append(2)
+            appendLittleEndian(sqlite3_column_double(row.handle, index).bitPattern, to: &bytes)
+        case SQLITE_BLOB:
+            encode(row.value(at: index), into: &bytes)
+        default:
+            bytes.append(3)
+            row.withUTF8(at: index) { utf8 in
+                appendLittleEndian(UInt64(utf8.count), to: &bytes)
+                bytes.append(contentsOf: utf8)
+            }
+        }
+    }
+
+    private static func appendLittleEndian(_ value: UInt64, to bytes: inout [UInt8]) {
+        for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
+    }
+}
+
+extension BatchDigest {
+    /// Recomputes the digest of every import batch whose audit entry carries one; returns the
+    /// first entry (lowest seq) whose versions no longer match it, with the reason.
+    static func verify(_ database: Database) throws -> (seq: Int, reason: String)? {
+        let entries = try database.rows(
+            """
+            SELECT seq, object_id, json_extract(after, '$.versions_sha256'), json_extract(after, '$.versions')
+            FROM audit_log
+            WHERE action = 'import.entities' AND json_extract(after, '$.versions_sha256') IS NOT NULL
+            ORDER BY seq
+            """) { (seq: $0.int(at: 0) ?? 0, batch: $0.text(at: 1) ?? "", digest: $0.text(at: 2) ?? "", count: $0.int(at: 3) ?? 0) }
+        guard !entries.isEmpty else { return nil }
+        let list = "[" + entries.map { "\"\($0.batch)\"" }.joined(separator: ",") + "]"
+        let columns = Self.columns.joined(separator: ", ")
+        let current = Self.columns.map {
+            switch $0 {
+            case "entity_id": return "id AS entity_id"
+            case "recorded_at": return "updated_at AS recorded_at"
+            default: return $0
+            }
+        }.joined(separator: ", ")
+        // One pass over the batches' versions, in each batch's digest order.
+        var digests: [String: BatchDigest] = [:]
+        try database.prepare(
+            """
+            SELECT \(columns), entity_rowid FROM (
+                SELECT \(current), rowid AS entity_rowid FROM entities
+                WHERE batch_id IN (SELECT value FROM json_each(?1))
+                UNION ALL
+                SELECT \(Self.columns.map { "v." + $0 }.joined(separator: ", ")), e.rowid
+                FROM entity_versions v JOIN entities e ON e.id = v.entity_id
+                WHERE v.batch_id IN (SELECT value FROM json_each(?1)))
+            ORDER BY batch_id, version > 1, entity_rowid, version
+            """
+        ).forEachRow([.text(list)]) { row in
+            let batch = row.text(at: 6) ?? ""
+            digests[batch, default: BatchDigest()].add(row: row, rowid: Int64(row.int(at: Int32(Self.columns.count)) ?? 0))
+        }
+        for entry in entries {
+            let digest = digests[entry.batch] ?? BatchDigest()
+            if digest.count != entry.count || digest.finalize() != entry.digest {
+                return (entry.seq, "the \(entry.count) entity versions of import batch \(entry.batch) no longer match "
+                    + "its digest (\(digest.count) found): an entity row or version was altered, added or removed")
+            }
+        }
+        return nil
+    }
+}
