@@ -24,6 +24,11 @@ public final class Database {
         case readOnly
     }
 
+    /// Process-wide settings, made once before the first connection (SQLite ignores them after).
+    private static let configured: Bool = {
+        csqlite_disable_memory_statistics() == SQLITE_OK
+    }()
+
     /// Opens `path` and sets foreign keys, WAL, synchronous=FULL and the busy timeout.
     public init(path: String, access: Access, busyTimeoutMilliseconds: Int32 = 30_000) throws {
         self.path = path
@@ -40,6 +45,7 @@ public final class Database {
             flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
             if !exists { try Self.createPrivateFile(path) }
         }
+        _ = Self.configured
         var handle: OpaquePointer?
         let code = sqlite3_open_v2(path, &handle, flags, nil)
         guard code == SQLITE_OK, let handle else {

@@ -57,13 +57,26 @@ struct EntityStore {
         return try database.first("SELECT \(Self.columns) FROM entities WHERE \(field) = ?", [.text(value)]) { Self.entity($0) }
     }
 
+    /// The entity (with its rowid) holding `value` in the unique column `field` (id, nip, regon or krs).
+    func entityAndRowid(where field: String, equals value: String) throws -> (rowid: Int64, entity: Entity)? {
+        precondition(["nip", "regon", "krs", "id"].contains(field))
+        return try database.first("SELECT \(Self.columns), rowid FROM entities WHERE \(field) = ?", [.text(value)]) {
+            (Int64($0.int(at: 26) ?? 0), Self.entity($0))
+        }
+    }
+
+    /// The entity at `rowid`.
+    func entity(rowid: Int64) throws -> Entity? {
+        try database.first("SELECT \(Self.columns) FROM entities WHERE rowid = ?", [.integer(rowid)]) { Self.entity($0) }
+    }
+
     /// The one entity with this kind, name and commune that has no NIP, REGON or KRS, if exactly one does.
-    func entityWithoutIdentifiers(kind: EntityKind, name: String, teryt: String?) throws -> Entity? {
+    func entityWithoutIdentifiers(kind: EntityKind, name: String, teryt: String?) throws -> (rowid: Int64, entity: Entity)? {
         let matches = try database.rows(
             """
-            SELECT \(Self.columns) FROM entities
+            SELECT \(Self.columns), rowid FROM entities
             WHERE name = ? AND kind = ? AND teryt IS ? AND nip IS NULL AND regon IS NULL AND krs IS NULL LIMIT 2
-            """, [.text(name), .text(kind.rawValue), SQLValue(teryt)]) { Self.entity($0) }
+            """, [.text(name), .text(kind.rawValue), SQLValue(teryt)]) { (Int64($0.int(at: 26) ?? 0), Self.entity($0)) }
         return matches.count == 1 ? matches[0] : nil
     }
 
@@ -109,10 +122,11 @@ struct EntityStore {
     ///
     /// Outside an import the change gets its own audit entry. Inside one (`context.batchID`), the
     /// version is added to `digest`, which the batch's audit entry carries.
+    @discardableResult
     func save(
         _ entity: Entity, previous: Entity?, change: String, reason: String?, context: ChangeContext,
-        digest: inout BatchDigest
-    ) throws {
+        digest: inout BatchDigest, knownRowid: Int64? = nil
+    ) throws -> Int64 {
         let fields = entity.fields
         let values: [SQLValue] = [
             .text(entity.id), .integer(Int64(entity.version)), .text(change), SQLValue(reason),
@@ -130,7 +144,7 @@ struct EntityStore {
             try database.run(Self.insertSQL, values + [.text(entity.createdAt)])
             rowid = database.lastInsertRowID
         } else {
-            rowid = try self.rowid(of: entity.id)
+            rowid = try knownRowid ?? self.rowid(of: entity.id)
             try database.run(Self.keepSQL, [.integer(rowid)])
             try database.run(Self.updateSQL, values)
         }
@@ -142,6 +156,7 @@ struct EntityStore {
             digest.add(values, rowid: rowid)
         }
         try search.update(rowid: rowid)
+        return rowid
     }
 
     /// Writes a change made outside an import (it gets its own audit entry).

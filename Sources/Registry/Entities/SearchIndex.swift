@@ -8,7 +8,7 @@ import CSQLite
 /// indexing row by row inside per-row savepoints was the slowest part of an import.
 final class SearchIndex {
     private unowned let database: Database
-    private var deferred: [Int64]?
+    private var deferred: [ClosedRange<Int64>]?
 
     init(database: Database) {
         self.database = database
@@ -32,10 +32,13 @@ final class SearchIndex {
 
     /// Re-indexes the entity at `rowid` now, or at `flush()` while deferring.
     func update(rowid: Int64) throws {
-        if deferred != nil {
-            deferred?.append(rowid)
+        guard deferred != nil else { return try write([rowid...rowid]) }
+        // Kept as ranges: an import's new rows are consecutive, so a million of them are one range.
+        if let last = deferred?.last, last.upperBound + 1 == rowid {
+            deferred?.removeLast()
+            deferred?.append(last.lowerBound...rowid)
         } else {
-            try write([rowid])
+            deferred?.append(rowid...rowid)
         }
     }
 
@@ -46,9 +49,9 @@ final class SearchIndex {
 
     /// Writes the collected updates and stops deferring.
     func flush() throws {
-        guard let rowids = deferred else { return }
+        guard let ranges = deferred else { return }
         deferred = nil
-        try write(rowids)
+        try write(ranges)
     }
 
     /// Drops the collected updates (the transaction they belonged to rolled back).
@@ -56,27 +59,48 @@ final class SearchIndex {
         deferred = nil
     }
 
-    private func write(_ rowids: [Int64]) throws {
-        // In chunks, so the list handed to SQLite stays small however large the import.
-        var start = 0
-        while start < rowids.count {
-            let end = min(start + 10_000, rowids.count)
-            try writeChunk(rowids[start..<end])
-            start = end
+    private func write(_ ranges: [ClosedRange<Int64>]) throws {
+        // A row changed twice is listed twice: merge overlapping and touching ranges first.
+        var merged: [ClosedRange<Int64>] = []
+        for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if let last = merged.last, range.lowerBound <= last.upperBound + 1 {
+                merged[merged.count - 1] = last.lowerBound...max(last.upperBound, range.upperBound)
+            } else {
+                merged.append(range)
+            }
         }
+        // In chunks of rowids, so each statement's list stays small however large the import.
+        var chunk: [ClosedRange<Int64>] = []
+        for range in merged {
+            var start = range.lowerBound
+            while start <= range.upperBound {
+                let end = min(range.upperBound, start + 49_999)
+                chunk.append(start...end)
+                if chunk.count == 1_000 || end - start >= 49_999 {
+                    try writeChunk(chunk)
+                    chunk = []
+                }
+                start = end + 1
+            }
+        }
+        try writeChunk(chunk)
     }
 
-    private func writeChunk(_ rowids: ArraySlice<Int64>) throws {
-        guard !rowids.isEmpty else { return }
-        let list = SQLValue.text("[" + rowids.map(String.init).joined(separator: ",") + "]")
-        try database.run("DELETE FROM entity_search WHERE rowid IN (SELECT value FROM json_each(?))", [list])
+    private func writeChunk(_ ranges: [ClosedRange<Int64>]) throws {
+        guard !ranges.isEmpty else { return }
+        let list = SQLValue.text("[" + ranges.map { "[\($0.lowerBound),\($0.upperBound)]" }.joined(separator: ",") + "]")
+        try database.run(
+            """
+            DELETE FROM entity_search WHERE rowid IN (
+                SELECT e.rowid FROM json_each(?1) r JOIN entities e ON e.rowid BETWEEN r.value ->> 0 AND r.value ->> 1)
+            """, [list])
         try database.run(
             """
             INSERT INTO entity_search (rowid, name, city, street, note, scopes)
             SELECT e.rowid, registry_fold(e.name), registry_fold(e.city), registry_fold(e.street), registry_fold(e.note),
                    registry_fold((SELECT group_concat(ev.scope, ' ') FROM certificates c JOIN certificate_events ev
                                   ON ev.certificate_id = c.id WHERE c.entity_id = e.id AND ev.scope IS NOT NULL))
-            FROM entities e WHERE e.rowid IN (SELECT value FROM json_each(?))
+            FROM json_each(?1) r JOIN entities e ON e.rowid BETWEEN r.value ->> 0 AND r.value ->> 1
             """, [list])
     }
 }

@@ -1,37 +1,51 @@
+import CSQLite
+
 /// Upserts entity rows: a row matches an existing entity by id, else NIP, else KRS, else REGON;
 /// new ones are inserted, changed ones updated (the old version kept), identical ones left alone.
 struct EntityRowImporter: RowImporter {
     let registry: Registry
     let validator: EntityValidator
-    /// Identifier → the record that claimed it first in this file. NIP, KRS and REGON are packed into
-    /// one 64-bit key each (field tag in the top byte, digits below), which keeps a million-row file's
-    /// bookkeeping to a few tens of megabytes; registry ids are rare in input files and kept as text.
-    private var seenNumbers: [UInt64: Int32] = [:]
-    private var seenIDs: [String: Int32] = [:]
+    /// Whether a load into an empty registry may set the lookup indexes aside (see `begin`).
+    let allowsBulkLoad: Bool
     private var communeCache: [String: Result<String, RegistryError>] = [:]
+    /// Entity rowid → the record of this file that named the entity by an identifier (0: none):
+    /// a second row naming the same entity is an error. Four bytes per entity, so memory stays
+    /// flat however large the file, where a set of every identifier seen did not.
+    private var claimedBy: [Int32] = []
     /// True while loading into a registry that held no entity when the import began: nothing in
     /// the database can match a row, so rows are matched only against earlier rows of the file
     /// (which is also what lets the lookup indexes be rebuilt at the end instead of kept up to date).
     private(set) var intoEmptyRegistry = false
-    /// In an empty registry: rows without identifiers inserted so far, by kind, name and commune.
-    private var withoutIdentifiers: [String: Entity] = [:]
+    /// In an empty registry: rowids of rows without identifiers inserted so far, by kind, name and commune.
+    private var withoutIdentifiers: [String: Int64] = [:]
     private var deferredIndexes: DeferredIndexes?
+    /// The file's column for each entity field (by `EntityField.ordinal`), found on the first row.
+    private var fieldColumns: [Int?]?
     /// Covers every version this import writes; its audit entry carries the result.
     private var digest = BatchDigest()
+    /// SQLITE_CONSTRAINT_UNIQUE, a C macro Swift does not import.
+    private static let uniqueViolation = SQLITE_CONSTRAINT | (8 << 8)
 
-    init(registry: Registry, validator: EntityValidator) {
+    init(registry: Registry, validator: EntityValidator, allowsBulkLoad: Bool = true) {
         self.registry = registry
         self.validator = validator
+        self.allowsBulkLoad = allowsBulkLoad
     }
 
     /// Inside the transaction, so no other writer can add an entity between this check and the load.
     mutating func begin() throws {
-        deferredIndexes = try DeferredIndexes.dropIfEmpty(registry.database)
+        deferredIndexes = allowsBulkLoad ? try DeferredIndexes.dropIfEmpty(registry.database) : nil
         intoEmptyRegistry = deferredIndexes != nil
     }
 
+    /// In a bulk load, building the unique indexes is what finds two rows with one identifier;
+    /// the import is then redone row by row (`BulkLoadClash`), which names each such row.
     mutating func finish() throws {
-        try deferredIndexes?.rebuild(registry.database)
+        do {
+            try deferredIndexes?.rebuild(registry.database)
+        } catch let RegistryError.sqlite(_, extendedCode, _, _) where extendedCode == Self.uniqueViolation {
+            throw BulkLoadClash()
+        }
         deferredIndexes = nil
     }
 
@@ -75,36 +89,61 @@ struct EntityRowImporter: RowImporter {
         requiredFields: [["name"], ["kind"]],
         ignoredColumns: ["status", "version", "created_at", "updated_at"])
 
-    private static let entityFields: [String: EntityField] = Dictionary(
-        uniqueKeysWithValues: EntityField.allCases.map { ($0.rawValue, $0) })
 
-    mutating func apply(_ row: ImportRow, context: ChangeContext) throws -> RowOutcome {
-        var input: EntityInput = [:]
-        for (name, value) in row.values {
-            if let field = Self.entityFields[name] { input[field] = value }
-        }
-        if row.nonEmpty("teryt") == nil, let gmina = row.nonEmpty("gmina") {
-            input[.teryt] = try commune(gmina, county: row.nonEmpty("powiat"), voivodeship: row.nonEmpty("wojewodztwo"))
-        }
-
-        // Identifiers are normalised first: they decide which entity the row is about.
-        let id = try row.nonEmpty("id").map { text -> String in
-            guard Identifier.isIdentifier(text) else {
-                throw RegistryError.invalidValue(field: "id", value: text, rule: "is not a registry id (UUID)")
+    /// On the reading thread: the identifiers and every cell validated, as far as that needs no database.
+    func preparer(for map: HeaderMap) -> @Sendable (ImportRow) throws -> PreparedEntityRow {
+        let rules = validator.rules
+        let columns = EntityField.allCases.map { map.columnOfField[$0.rawValue] }
+        let idColumn = map.columnOfField["id"]
+        return { row in
+            // Identifiers first: they decide which entity the row is about.
+            let id = try row.cell(idColumn).flatMap { $0.isEmpty ? nil : $0 }.map { text -> String in
+                guard Identifier.isIdentifier(text) else {
+                    throw RegistryError.invalidValue(field: "id", value: text, rule: "is not a registry id (UUID)")
+                }
+                return text.lowercased()
             }
-            return text.lowercased()
+            func cell(_ field: EntityField) -> String? {
+                guard let text = row.cell(columns[field.ordinal]), !text.isEmpty else { return nil }
+                return text
+            }
+            let nip = try cell(.nip).map { try NIP($0).digits }
+            let krs = try cell(.krs).map { try KRS($0).digits }
+            let regon = try cell(.regon).map { try REGON($0).digits }
+            var cells = EntityCells()
+            for field in EntityField.allCases where field != .nip && field != .krs && field != .regon {
+                if let column = columns[field.ordinal] { cells[field] = row.cells[column] }
+            }
+            var fields = try rules.fields(from: cells, base: nil)
+            fields.nip = nip
+            fields.krs = krs
+            fields.regon = regon
+            return PreparedEntityRow(row: row, id: id, fields: fields)
         }
-        let nip = try row.nonEmpty("nip").map { try NIP($0).digits }
-        let krs = try row.nonEmpty("krs").map { try KRS($0).digits }
-        let regon = try row.nonEmpty("regon").map { try REGON($0).digits }
-        try claim([("id", id), ("nip", nip), ("krs", krs), ("regon", regon)], row: row)
+    }
 
+    mutating func apply(_ prepared: PreparedEntityRow, context: ChangeContext) throws -> RowOutcome {
+        let row = prepared.row
+        let columns = fieldColumns ?? EntityField.allCases.map { row.map.columnOfField[$0.rawValue] }
+        fieldColumns = columns
+        var given = prepared.fields
+        var terytFromNames = false
+        if given.teryt == nil, let gmina = row.nonEmpty("gmina") {
+            given.teryt = try commune(gmina, county: row.nonEmpty("powiat"), voivodeship: row.nonEmpty("wojewodztwo"))
+            terytFromNames = true
+        }
+        let (id, nip, krs, regon) = (prepared.id, given.nip, given.krs, given.regon)
         let store = registry.entities
         var current: Entity?
+        var currentRowid: Int64?
         var matchedByIdentifier = false
         for (column, value) in [("id", id), ("nip", nip), ("krs", krs), ("regon", regon)] where !intoEmptyRegistry {
-            guard let value, let match = try store.entity(where: column, equals: value) else { continue }
-            current = match
+            guard let value, let match = try store.entityAndRowid(where: column, equals: value) else { continue }
+            if let first = claimedBy.indices.contains(Int(match.rowid)) ? claimedBy[Int(match.rowid)] : nil, first != 0 {
+                throw RegistryError.invalidValue(
+                    field: column, value: value, rule: "already given in record \(first) of this file")
+            }
+            (currentRowid, current) = (match.rowid, match.entity)
             matchedByIdentifier = true
             break
         }
@@ -112,20 +151,35 @@ struct EntityRowImporter: RowImporter {
             throw RegistryError.invalidValue(
                 field: "id", value: id, rule: "names no entity, but the row's identifiers belong to \(current.id)")
         }
-        let fields = try validator.fields(from: input, base: current?.fields)
-        if current == nil, id == nil, nip == nil, krs == nil, regon == nil {
+        let hasIdentifiers = id != nil || nip != nil || krs != nil || regon != nil
+        if current == nil, !hasIdentifiers {
             // Units such as CIS or KIS often have no identifiers of their own: match them by kind,
             // name and commune, so re-importing the same file does not add them twice.
-            current = intoEmptyRegistry
-                ? withoutIdentifiers[Self.unitKey(fields)]
-                : try store.entityWithoutIdentifiers(kind: fields.kind, name: fields.name, teryt: fields.teryt)
+            if intoEmptyRegistry {
+                currentRowid = withoutIdentifiers[Self.unitKey(given)]
+                current = try currentRowid.flatMap { try store.entity(rowid: $0) }
+            } else if let match = try store.entityWithoutIdentifiers(kind: given.kind, name: given.name, teryt: given.teryt) {
+                (currentRowid, current) = (match.rowid, match.entity)
+            }
         }
+        // The row's columns over the entity it updates; columns the file lacks keep their values.
+        var fields = given
+        if let base = current?.fields {
+            fields = base
+            for field in EntityField.allCases where columns[field.ordinal] != nil || (field == .teryt && terytFromNames) {
+                fields.take(field, from: given)
+            }
+        }
+        if let reference = given.operatorID, columns[EntityField.operatorID.ordinal] != nil {
+            fields.operatorID = try validator.resolveOperator(reference)
+        }
+        try validator.rules.checkKindRules(fields)
         let closedOn = try closing(row, current: current)
         let closeReason = row["close_reason"].map { $0.isEmpty ? nil : $0 } ?? current?.closeReason
         // A new row's identifiers were all looked up above and matched nothing; a matched entity's
         // other identifiers must not belong to someone else.
         if matchedByIdentifier { try store.checkUnique(fields, exceptID: current?.id ?? id) }
-        let remember = intoEmptyRegistry && id == nil && nip == nil && krs == nil && regon == nil
+        let remember = intoEmptyRegistry && !hasIdentifiers
 
         guard let current else {
             // A new row that is already closed is recorded as it is: one version, added closed.
@@ -133,10 +187,17 @@ struct EntityRowImporter: RowImporter {
                 id: id ?? Identifier.make(at: registry.clock.date()), version: 1, fields: fields, closedOn: closedOn,
                 closeReason: closedOn == nil ? nil : closeReason, createdAt: context.recordedAt,
                 updatedAt: context.recordedAt)
-            try store.save(entity, previous: nil, change: "add", reason: nil, context: context, digest: &digest)
-            if remember { withoutIdentifiers[Self.unitKey(fields)] = entity }
+            let rowid: Int64
+            do {
+                rowid = try store.save(entity, previous: nil, change: "add", reason: nil, context: context, digest: &digest)
+            } catch let RegistryError.sqlite(_, extendedCode, _, _) where intoEmptyRegistry && extendedCode == Self.uniqueViolation {
+                throw BulkLoadClash()  // two rows of the file with one registry id
+            }
+            if remember { withoutIdentifiers[Self.unitKey(fields)] = rowid }
+            if hasIdentifiers { claim(rowid, record: row.record) }
             return RowOutcome(action: "insert", id: entity.id)
         }
+        if hasIdentifiers, let currentRowid { claim(currentRowid, record: row.record) }
         if fields == current.fields, closedOn == current.closedOn, closeReason == current.closeReason {
             return RowOutcome(action: "unchanged", id: current.id)
         }
@@ -150,9 +211,20 @@ struct EntityRowImporter: RowImporter {
             id: current.id, version: current.version + 1, fields: fields, closedOn: closedOn,
             closeReason: closedOn == nil ? nil : closeReason, createdAt: current.createdAt,
             updatedAt: context.recordedAt)
-        try store.save(updated, previous: current, change: change, reason: nil, context: context, digest: &digest)
-        if remember { withoutIdentifiers[Self.unitKey(fields)] = updated }
+        try store.save(updated, previous: current, change: change, reason: nil, context: context, digest: &digest,
+                       knownRowid: currentRowid)
         return RowOutcome(action: "update", id: current.id)
+    }
+
+    /// Records that `record` named the entity at `rowid` (lookups find it from then on).
+    private mutating func claim(_ rowid: Int64, record: Int) {
+        // In a bulk load nothing is looked up: the unique indexes find clashes at the end.
+        guard !intoEmptyRegistry, rowid >= 0 else { return }
+        let index = Int(rowid)
+        if index >= claimedBy.count {
+            claimedBy.append(contentsOf: repeatElement(0, count: max(index + 1 - claimedBy.count, claimedBy.count / 2)))
+        }
+        claimedBy[index] = Int32(clamping: record)
     }
 
     private static func unitKey(_ fields: EntityFields) -> String {
@@ -165,32 +237,6 @@ struct EntityRowImporter: RowImporter {
         guard !text.isEmpty else { return nil }
         let date = try LocalDate.parse(text, field: "closed_on")
         return date
-    }
-
-    /// Two rows of one file claiming the same identifier: the second is an error.
-    private mutating func claim(_ identifiers: [(String, String?)], row: ImportRow) throws {
-        for (field, value) in identifiers {
-            guard let value else { continue }
-            if let first = field == "id" ? seenIDs[value] : seenNumbers[Self.key(field, value)] {
-                throw RegistryError.invalidValue(
-                    field: field, value: value, rule: "already given in record \(first) of this file")
-            }
-        }
-        for (field, value) in identifiers {
-            guard let value else { continue }
-            if field == "id" {
-                seenIDs[value] = Int32(clamping: row.record)
-            } else {
-                seenNumbers[Self.key(field, value)] = Int32(clamping: row.record)
-            }
-        }
-    }
-
-    /// A normalised NIP, KRS or REGON (at most 14 digits) as a number, tagged with its field.
-    private static func key(_ field: String, _ digits: String) -> UInt64 {
-        // The length is part of the tag, so a 9- and a 14-digit REGON never share a key.
-        let tag: UInt64 = (field == "nip" ? 1 : field == "krs" ? 2 : 3) << 4 | UInt64(digits.utf8.count)
-        return (tag << 56) | (UInt64(digits) ?? 0)
     }
 
     private mutating func commune(_ name: String, county: String?, voivodeship: String?) throws -> String {
@@ -213,4 +259,16 @@ struct EntityRowImporter: RowImporter {
         communeCache[key] = result
         return try result.get()
     }
+}
+
+/// Two rows of a file bulk-loaded into an empty registry share an identifier: the import is redone
+/// row by row, which names each such row.
+struct BulkLoadClash: Error {}
+
+/// An entity row after the reading thread's work: its identifiers normalised and its cells validated.
+struct PreparedEntityRow: Sendable {
+    let row: ImportRow
+    let id: String?
+    /// The given cells as a new entity's fields (NIP, KRS and REGON normalised; the operator as written).
+    let fields: EntityFields
 }

@@ -5,6 +5,8 @@ struct HeaderMap {
     let fieldOfColumn: [Int: String]
     /// Field name → column index.
     let columnOfField: [String: Int]
+    /// The columns that map to a field, in order.
+    let mappedColumns: [Int]
     /// Header cells that match no field (reported once as a warning, then ignored).
     let unknown: [String]
     let header: [String]
@@ -60,6 +62,7 @@ struct HeaderMap {
         }
         self.fieldOfColumn = fieldOfColumn
         self.columnOfField = columnOfField
+        self.mappedColumns = fieldOfColumn.keys.sorted()
         self.unknown = unknown
     }
 

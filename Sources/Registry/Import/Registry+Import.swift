@@ -19,9 +19,17 @@ extension Registry {
         let reader = try CSVReader(path: source, delimiter: options.delimiter, encoding: options.encoding)
         switch options.target {
         case .entities:
-            var importer = EntityRowImporter(registry: self, validator: try validator())
-            return try runImport(reader: reader, path: path, sha256: sha256, options: options,
-                                 importer: &importer, progress: progress)
+            do {
+                var importer = EntityRowImporter(registry: self, validator: try validator())
+                return try runImport(reader: reader, path: path, sha256: sha256, options: options,
+                                     importer: &importer, progress: progress)
+            } catch is BulkLoadClash {
+                // Rolled back; row by row, each row repeating an identifier is named.
+                let reader = try CSVReader(path: source, delimiter: options.delimiter, encoding: options.encoding)
+                var importer = EntityRowImporter(registry: self, validator: try validator(), allowsBulkLoad: false)
+                return try runImport(reader: reader, path: path, sha256: sha256, options: options,
+                                     importer: &importer, progress: progress)
+            }
         case .resources:
             var importer = ResourceRowImporter(registry: self)
             return try runImport(reader: reader, path: path, sha256: sha256, options: options,
@@ -66,51 +74,46 @@ extension Registry {
                 context.batchID = batchID
                 var report = report
                 try importer.begin()
-                while let record = try reader.next() {
-                    report.rows += 1
-                    if report.rows % 10_000 == 0 {
-                        progress?(ImportProgress(rows: report.rows, bytesRead: reader.bytesRead, totalBytes: reader.totalBytes))
-                    }
-                    let outcome: RowOutcome
-                    do {
-                        guard record.fields.count == header.count else {
-                            throw RegistryError.invalidRecord(RecordProblem(
-                                record: record.number, line: record.line,
-                                message: "has \(record.fields.count) fields, the header has \(header.count)"))
+                let pipeline = RowPipeline(reader: reader, path: path, map: map, prepare: importer.preparer(for: map))
+                defer { pipeline.stop() }
+                while let batch = try pipeline.next() {
+                    for item in batch.records {
+                        report.rows += 1
+                        let outcome: RowOutcome
+                        do {
+                            let prepared = try item.result.get()
+                            if Importer.needsSavepoint {
+                                // A row refused half-way leaves nothing behind, even with --on-error skip.
+                                outcome = try database.savepoint("import_row") { try importer.apply(prepared, context: context) }
+                            } else {
+                                outcome = try importer.apply(prepared, context: context)
+                            }
+                        } catch let error as RegistryError where error.isAboutTheRow {
+                            // The row's savepoint was rolled back, possibly with audit entries: re-read the chain head.
+                            audit.invalidate()
+                            let problem = Self.problem(error, record: item.record, line: item.line, map: map)
+                            report.rejected += 1
+                            report.errors.append(problem)
+                            if options.recordActions {
+                                report.actions.append(.init(record: item.record, line: item.line, action: "reject", id: nil))
+                            }
+                            try rejects?.write(item.fields, error: problem.description)
+                            continue
                         }
-                        var values: [String: String] = [:]
-                        for (index, field) in map.fieldOfColumn {
-                            values[field] = record.fields[index].trimmed
+                        switch outcome.action {
+                        case "insert": report.inserted += 1
+                        case "update": report.updated += 1
+                        default: report.unchanged += 1
                         }
-                        let row = ImportRow(record: record.number, line: record.line, values: values)
-                        if Importer.needsSavepoint {
-                            // A row refused half-way leaves nothing behind, even with --on-error skip.
-                            outcome = try database.savepoint("import_row") { try importer.apply(row, context: context) }
-                        } else {
-                            outcome = try importer.apply(row, context: context)
-                        }
-                    } catch let error as RegistryError where error.isAboutTheRow {
-                        // The row's savepoint was rolled back, possibly with audit entries: re-read the chain head.
-                        audit.invalidate()
-                        let problem = Self.problem(error, record: record.number, line: record.line, map: map)
-                        report.rejected += 1
-                        report.errors.append(problem)
                         if options.recordActions {
-                            report.actions.append(.init(record: record.number, line: record.line, action: "reject", id: nil))
+                            report.actions.append(.init(record: item.record, line: item.line, action: outcome.action, id: outcome.id))
                         }
-                        try rejects?.write(record.fields, error: problem.description)
-                        continue
                     }
-                    switch outcome.action {
-                    case "insert": report.inserted += 1
-                    case "update": report.updated += 1
-                    default: report.unchanged += 1
-                    }
-                    if options.recordActions {
-                        report.actions.append(.init(record: record.number, line: record.line, action: outcome.action, id: outcome.id))
+                    if report.rows % 10_240 < batch.records.count {
+                        progress?(ImportProgress(rows: report.rows, bytesRead: batch.bytesRead, totalBytes: reader.totalBytes))
                     }
                 }
-                progress?(ImportProgress(rows: report.rows, bytesRead: reader.bytesRead, totalBytes: reader.totalBytes))
+                progress?(ImportProgress(rows: report.rows, bytesRead: reader.totalBytes ?? 0, totalBytes: reader.totalBytes))
                 guard report.rows > 0 else {
                     // A header with no records is almost always a truncated or wrong file.
                     throw RegistryError.malformedFile(path: path, line: 2, message: "has a header but no records: nothing to import")

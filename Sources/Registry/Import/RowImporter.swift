@@ -1,16 +1,22 @@
-/// One data record with its cells keyed by field name (trimmed; absent columns are absent).
+/// One data record: its cells by column (the mapped ones trimmed) and the header map naming them.
 struct ImportRow {
     let record: Int
     let line: Int
-    let values: [String: String]
+    let cells: [String]
+    let map: HeaderMap
 
     /// The trimmed cell for `field`: nil when the file has no such column, "" when the cell is empty.
-    subscript(field: String) -> String? { values[field] }
+    subscript(field: String) -> String? { cell(map.columnOfField[field]) }
 
     /// The cell for `field` when it is present and not empty.
     func nonEmpty(_ field: String) -> String? {
-        guard let value = values[field], !value.isEmpty else { return nil }
+        guard let value = self[field], !value.isEmpty else { return nil }
         return value
+    }
+
+    /// The cell at `column`; nil when there is no such column.
+    func cell(_ column: Int?) -> String? {
+        column.map { cells[$0] }
     }
 }
 
@@ -23,10 +29,15 @@ struct RowOutcome {
 
 /// Applies the rows of one import target, inside the import's transaction.
 protocol RowImporter {
+    /// What `prepare` makes of a row for `apply`.
+    associatedtype Prepared: Sendable = ImportRow
     /// The fields this target accepts, required columns and derived columns to ignore.
     static var schema: ImportSchema { get }
-    /// Validates `row` and writes it; throws `RegistryError` for an invalid row, having written nothing.
-    mutating func apply(_ row: ImportRow, context: ChangeContext) throws -> RowOutcome
+    /// The work on a row of a file with this header that needs no database (parsing, most
+    /// validation); it runs on the reading thread, ahead of `apply`.
+    func preparer(for map: HeaderMap) -> @Sendable (ImportRow) throws -> Prepared
+    /// Validates the prepared row and writes it; throws `RegistryError` for an invalid row, having written nothing.
+    mutating func apply(_ row: Prepared, context: ChangeContext) throws -> RowOutcome
     /// False when `apply` validates everything before its first write, so a refused row needs no
     /// savepoint to undo it (savepoints cost a copy of every page a row touches).
     static var needsSavepoint: Bool { get }
@@ -36,6 +47,10 @@ protocol RowImporter {
     mutating func finish() throws
     /// What the batch's audit entry records beyond its counts (the entity importer's digest).
     var auditSummary: [String: JSONValue] { get }
+}
+
+extension RowImporter where Prepared == ImportRow {
+    func preparer(for map: HeaderMap) -> @Sendable (ImportRow) throws -> ImportRow { { $0 } }
 }
 
 extension RowImporter {

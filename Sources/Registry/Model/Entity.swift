@@ -53,6 +53,32 @@ public struct EntityFields: Equatable, Sendable {
         }
     }
 
+    /// Sets `field` to its value in `other` (an import row's cell over the entity it updates).
+    mutating func take(_ field: EntityField, from other: EntityFields) {
+        switch field {
+        case .kind: kind = other.kind
+        case .name: name = other.name
+        case .nip: nip = other.nip
+        case .regon: regon = other.regon
+        case .krs: krs = other.krs
+        case .pkd: pkd = other.pkd
+        case .street: street = other.street
+        case .postalCode: postalCode = other.postalCode
+        case .city: city = other.city
+        case .teryt: teryt = other.teryt
+        case .foundedOn: foundedOn = other.foundedOn
+        case .email: email = other.email
+        case .phone: phone = other.phone
+        case .www: www = other.www
+        case .latitude: latitude = other.latitude
+        case .longitude: longitude = other.longitude
+        case .capacity: capacity = other.capacity
+        case .operatorID: operatorID = other.operatorID
+        case .operatorTeryt: operatorTeryt = other.operatorTeryt
+        case .note: note = other.note
+        }
+    }
+
     /// The fields as a JSON object with snake_case keys (absent values as null).
     public var json: [String: JSONValue] {
         var object: [String: JSONValue] = [:]

@@ -2,13 +2,37 @@ import Foundation
 
 /// Turns raw input into validated entity fields: the one place every path in (CLI, import) uses.
 struct EntityValidator {
-    /// Every TERYT code in the registry's dictionary.
-    let terytCodes: Set<String>
+    /// The rules that need no database (imports apply them on the reading thread).
+    let rules: EntityRules
     /// Resolves an operator reference (id, NIP, KRS, REGON) to an entity id.
     let resolveOperator: (String) throws -> String
 
+    init(terytCodes: Set<String>, resolveOperator: @escaping (String) throws -> String) {
+        self.rules = EntityRules(terytCodes: terytCodes)
+        self.resolveOperator = resolveOperator
+    }
+
     /// Applies `input` on top of `base` (nil for a new entity) and validates the result.
     func fields(from input: EntityInput, base: EntityFields?) throws -> EntityFields {
+        let cells = EntityCells(input)
+        var fields = try rules.fields(from: cells, base: base)
+        if let reference = fields.operatorID, cells[.operatorID] != nil {
+            fields.operatorID = try resolveOperator(reference)
+        }
+        try rules.checkKindRules(fields)
+        return fields
+    }
+}
+
+/// The validation rules for entity fields that need no database: shapes, check digits, dates,
+/// the TERYT dictionary and the kind rules. An operator reference is left as written.
+struct EntityRules: Sendable {
+    /// Every TERYT code in the registry's dictionary.
+    let terytCodes: Set<String>
+
+    /// Applies `input` on top of `base` (nil for a new entity) and validates each given cell;
+    /// the kind rules are checked separately (`checkKindRules`), on the fields as finally merged.
+    func fields(from input: EntityCells, base: EntityFields?) throws -> EntityFields {
         func value(_ field: EntityField) -> String?? {
             guard let raw = input[field] else { return .none }
             let trimmed = raw.trimmed
@@ -69,7 +93,7 @@ struct EntityValidator {
                 return number
             }
         }
-        if case let .some(text) = value(.operatorID) { fields.operatorID = try text.map(resolveOperator) }
+        if case let .some(text) = value(.operatorID) { fields.operatorID = text }
         if case let .some(text) = value(.operatorTeryt) {
             fields.operatorTeryt = try text.map { code in
                 guard terytCodes.contains(code) else {
@@ -78,12 +102,12 @@ struct EntityValidator {
                 return code
             }
         }
-        try checkKindRules(fields)
         return fields
     }
 
     private func commune(_ text: String, field: EntityField) throws -> String {
-        let digits = text.filter { !$0.isWhitespace }
+        // Nearly every cell is already 7 digits; only others are stripped of spaces first.
+        let digits = text.utf8.count == 7 ? text : text.filter { !$0.isWhitespace }
         guard digits.utf8.count == 7, digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
             throw RegistryError.invalidValue(
                 field: field.rawValue, value: text, rule: "must be a 7-digit TERYT commune code (WWPPGGR)")
@@ -108,7 +132,8 @@ struct EntityValidator {
         return number
     }
 
-    private func checkKindRules(_ fields: EntityFields) throws {
+    /// Capacity and operators only for reintegration units; one operator; both coordinates or neither.
+    func checkKindRules(_ fields: EntityFields) throws {
         let units = "CIS, KIS, WTZ and ZAZ"
         if !fields.kind.isReintegrationUnit {
             if let capacity = fields.capacity {

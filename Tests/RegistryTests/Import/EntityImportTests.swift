@@ -167,6 +167,35 @@ struct EntityImportTests {
             record: 3, line: 4, column: "NIP", value: Generated.nip(1), message: "already given in record 1 of this file")])
     }
 
+    @Test("into an empty registry, repeated identifiers are found by the index rebuild; with skip the rest is written")
+    func duplicateInBulkLoad() throws {
+        let test = try TestRegistry()
+        var rows = Self.rows(4)
+        rows.append(rows[1].replacingOccurrences(of: Generated.krs(1), with: Generated.krs(77)))  // NIP of record 2
+        rows.append(rows[2].replacingOccurrences(of: Generated.nip(15), with: Generated.nip(99)))  // KRS of record 3
+        let rejects = test.directory.file("rejects.csv")
+        let report = try test.registry.importFile(
+            Self.file(test, rows: rows), options: ImportOptions(target: .entities, onError: .skip, rejectsPath: rejects))
+        #expect((report.inserted, report.rejected) == (4, 2))
+        #expect(report.errors == [
+            RecordProblem(record: 5, line: 6, column: "NIP", value: Generated.nip(8), message: "already given in record 2 of this file"),
+            RecordProblem(record: 6, line: 7, column: "KRS", value: Generated.krs(2), message: "already given in record 3 of this file"),
+        ])
+        let rejected = try String(contentsOfFile: rejects, encoding: .utf8)
+        #expect(rejected.split(whereSeparator: \.isNewline).count == 3, "\(rejected)")
+        #expect(try test.registry.database.scalarInt("SELECT count(*) FROM entities") == 4)
+        #expect(try test.registry.check().isHealthy)
+        #expect(try test.registry.verifyAudit().isIntact)
+
+        // Two rows with one registry id, into another empty registry: the same, through the id's own index.
+        let other = try TestRegistry()
+        let id = "01900000-0000-7000-8000-00000000abcd"
+        let text = "id;Nazwa;Forma prawna\n\(id);KGW Babki;KGW\n\(id);KGW Dziadki;KGW\n"
+        let second = try other.registry.importFile(other.directory.write("ids.csv", text), options: ImportOptions(target: .entities))
+        #expect(second.errors == [RecordProblem(record: 2, line: 3, column: "id", value: id, message: "already given in record 1 of this file")])
+        #expect(try other.registry.database.scalarInt("SELECT count(*) FROM entities") == 0)
+    }
+
     @Test("a missing required column stops the import before any row is read")
     func missingColumn() throws {
         let test = try TestRegistry()
