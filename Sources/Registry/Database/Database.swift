@@ -200,6 +200,24 @@ public final class Database {
         }
     }
 
+    /// Runs `body` with temporary files on disk and a smaller page cache: large sorts (index
+    /// builds, the full-text index of a bulk load) then spill to disk instead of growing memory,
+    /// since SQLite lets a sort keep as many bytes in memory as the page cache may hold.
+    public func withSmallMemory<T>(_ body: () throws -> T) throws -> T {
+        // SQLite refuses to switch once the connection's temporary storage is open: then the sorts
+        // keep the setting they have (this only bounds memory; nothing depends on it).
+        try? execute("PRAGMA temp_store = FILE")
+        try execute("PRAGMA cache_size = -8192")
+        // Index builds may sort on a second core (SQLite's worker threads).
+        try execute("PRAGMA threads = 2")
+        defer {
+            try? execute("PRAGMA threads = 0")
+            try? execute("PRAGMA cache_size = -32768")
+            try? execute("PRAGMA temp_store = MEMORY")
+        }
+        return try body()
+    }
+
     /// Writes a consistent copy of the database to `destination` (VACUUM INTO), even while others write.
     public func backup(to destination: String) throws {
         try cached("VACUUM INTO ?").execute([.text(destination)])

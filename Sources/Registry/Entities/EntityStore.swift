@@ -80,10 +80,12 @@ struct EntityStore {
         return matches.count == 1 ? matches[0] : nil
     }
 
-    /// Refuses `fields` when one of its identifiers belongs to another entity.
-    func checkUnique(_ fields: EntityFields, exceptID: String?) throws {
-        for (name, value) in [("nip", fields.nip), ("regon", fields.regon), ("krs", fields.krs)] {
-            guard let value else { continue }
+    /// Refuses `fields` when one of its identifiers belongs to another entity. Identifiers equal to
+    /// those of `current` (the version being replaced) are its own already and are not looked up.
+    func checkUnique(_ fields: EntityFields, exceptID: String?, current: EntityFields? = nil) throws {
+        for (name, value, old) in [("nip", fields.nip, current?.nip), ("regon", fields.regon, current?.regon),
+                                   ("krs", fields.krs, current?.krs)] {
+            guard let value, value != old else { continue }
             if let holder = try ids(where: name, equals: value).first(where: { $0 != exceptID }) {
                 let entity = try entity(id: holder)
                 throw RegistryError.conflict(

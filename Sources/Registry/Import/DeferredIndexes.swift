@@ -28,8 +28,8 @@ struct DeferredIndexes {
     func rebuild(_ database: Database) throws {
         // The sorts spill to temporary files on disk, not to memory: a million keys per index
         // would otherwise more than double the import's peak memory.
-        try database.execute("PRAGMA temp_store = FILE")
-        defer { try? database.execute("PRAGMA temp_store = MEMORY") }
-        for sql in definitions { try database.execute(sql) }
+        try database.withSmallMemory {
+            for sql in definitions { try database.execute(sql) }
+        }
     }
 }

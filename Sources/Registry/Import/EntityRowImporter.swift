@@ -178,7 +178,7 @@ struct EntityRowImporter: RowImporter {
         let closeReason = row["close_reason"].map { $0.isEmpty ? nil : $0 } ?? current?.closeReason
         // A new row's identifiers were all looked up above and matched nothing; a matched entity's
         // other identifiers must not belong to someone else.
-        if matchedByIdentifier { try store.checkUnique(fields, exceptID: current?.id ?? id) }
+        if matchedByIdentifier { try store.checkUnique(fields, exceptID: current?.id ?? id, current: current?.fields) }
         let remember = intoEmptyRegistry && !hasIdentifiers
 
         guard let current else {

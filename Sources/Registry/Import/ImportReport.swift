@@ -25,6 +25,9 @@ public struct ImportReport: Sendable {
     /// Things worth knowing that do not stop the import (unknown columns, the encoding guessed).
     public var warnings: [String] = []
     public var actions: [RowAction] = []
+    /// Seconds spent in each phase (reading and applying rows, rebuilding indexes, the full-text
+    /// index, the commit), in order: what `--timing` prints, for benchmarks.
+    public var phases: [(phase: String, seconds: Double)] = []
 
     /// The summary as the JSON object `--format json` prints.
     public var json: JSONValue {
@@ -46,5 +49,19 @@ public struct ImportReport: Sendable {
             })
         }
         return .object(object)
+    }
+}
+
+/// Measures consecutive phases of a piece of work.
+struct PhaseClock {
+    private(set) var phases: [(phase: String, seconds: Double)] = []
+    private var start = ContinuousClock.now
+
+    /// Ends the phase running since the previous call (or since the clock was made).
+    mutating func end(_ phase: String) {
+        let now = ContinuousClock.now
+        let elapsed = start.duration(to: now).components
+        phases.append((phase, Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18))
+        start = now
     }
 }

@@ -66,6 +66,7 @@ extension Registry {
         var rejects = try options.rejectsPath.map { path in
             try RejectsFile(path: path, header: reader.header, delimiter: reader.delimiter)
         }
+        var phases = PhaseClock()
         do {
             report = try write { context in
                 search.beginDeferring()
@@ -118,8 +119,11 @@ extension Registry {
                     // A header with no records is almost always a truncated or wrong file.
                     throw RegistryError.malformedFile(path: path, line: 2, message: "has a header but no records: nothing to import")
                 }
+                phases.end("rows")
                 try importer.finish()
-                try search.flush()
+                phases.end("indexes")
+                try database.withSmallMemory { try search.flush() }
+                phases.end("full-text")
                 if options.dryRun || (options.onError == .abort && report.rejected > 0) {
                     throw Rollback(report: report)
                 }
@@ -128,9 +132,12 @@ extension Registry {
                                 options: options, summary: importer.auditSummary, context: context)
                 return report
             }
+            phases.end("audit and commit")
         } catch let rollback as Rollback {
             report = rollback.report
+            phases.end("rollback")
         }
+        report.phases = phases.phases
         try rejects?.close()
         return report
     }

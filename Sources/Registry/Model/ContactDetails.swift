@@ -55,17 +55,32 @@ public struct WebAddress: Hashable, Sendable {
 
     public init(_ value: String) throws {
         let trimmed = value.trimmed
-        var rest = Substring(trimmed)
-        for scheme in ["https://", "http://"] where rest.prefix(8).lowercased().hasPrefix(scheme) {
-            rest = rest.dropFirst(scheme.count)
-        }
-        let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        guard !host.isEmpty, host.contains("."), !host.hasPrefix("."), !host.hasSuffix("."),
-              !containsSpaceOrSeparator(Array(trimmed.utf8), separators: false), !rest.contains("://")
-        else {
+        guard Self.hasShape(Array(trimmed.utf8)) else {
             throw RegistryError.invalidValue(field: "www", value: trimmed, rule: "is not a web address")
         }
         text = trimmed
+    }
+
+    /// An optional `http://` or `https://` (any case), then a host up to the first `/`, `?` or `#`
+    /// that holds a dot but neither starts nor ends with one; no `://` after the scheme and no
+    /// white space anywhere. On bytes: imports check every cell.
+    static func hasShape(_ bytes: [UInt8]) -> Bool {
+        var start = 0
+        for scheme in ["https://", "http://"] {
+            let prefix = Array(scheme.utf8)
+            guard bytes.count - start >= prefix.count else { continue }
+            let lowered = bytes[start..<(start + prefix.count)].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+            if lowered == prefix { start += prefix.count }
+        }
+        let rest = bytes[start...]
+        let host = rest.prefix { $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") }
+        guard let first = host.first, let last = host.last, host.contains(UInt8(ascii: ".")),
+              first != UInt8(ascii: "."), last != UInt8(ascii: ".") else { return false }
+        if rest.count >= 3 {
+            for index in rest.startIndex...(rest.endIndex - 3) where bytes[index] == UInt8(ascii: ":")
+                && bytes[index + 1] == UInt8(ascii: "/") && bytes[index + 2] == UInt8(ascii: "/") { return false }
+        }
+        return !containsSpaceOrSeparator(bytes, separators: false)
     }
 }
 

@@ -46,13 +46,12 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
         if bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
            let year = number(bytes[0..<4]), let month = number(bytes[5..<7]), let day = number(bytes[8..<10]) {
             parts = (year, month, day)
-        } else {
-            let pieces = trimmed.split(separator: ".", omittingEmptySubsequences: false)
-            if pieces.count == 3, (1...2).contains(pieces[0].count), (1...2).contains(pieces[1].count), pieces[2].count == 4,
-               let day = number(pieces[0].utf8[...]), let month = number(pieces[1].utf8[...]),
-               let year = number(pieces[2].utf8[...]) {
-                parts = (year, month, day)
-            }
+        } else if let first = bytes.firstIndex(of: UInt8(ascii: ".")), let second = bytes[(first + 1)...].firstIndex(of: UInt8(ascii: ".")),
+                  (1...2).contains(first), (1...2).contains(second - first - 1), bytes.count - second - 1 == 4,
+                  let day = number(bytes[0..<first]), let month = number(bytes[(first + 1)..<second]),
+                  let year = number(bytes[(second + 1)...]) {
+            // DD.MM.YYYY as Polish Excel writes it (one-digit day and month too).
+            parts = (year, month, day)
         }
         guard let (year, month, day) = parts else {
             throw RegistryError.invalidValue(field: field, value: trimmed, rule: "must be a date as YYYY-MM-DD or DD.MM.YYYY")

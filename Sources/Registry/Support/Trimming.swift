@@ -6,7 +6,7 @@ extension StringProtocol {
     var trimmed: String {
         // Fast path: nearly every cell starts and ends with a printable ASCII character.
         let bytes = utf8
-        if let first = bytes.first, let last = bytes.reversed().first,
+        if let first = bytes.first, let last = unicodeScalars.last?.value,
            first > 0x20, first < 0x7F, last > 0x20, last < 0x7F {
             return String(self)
         }

@@ -61,6 +61,10 @@ struct ImportCommand: ParsableCommand {
         let progress = Progress()
         let report = try registry.importFile(file, options: options, progress: progress.show)
         progress.finish()
+        if global.database.timing {
+            Output.message("import: " + report.phases.map { String(format: "%@ %.2f s", $0.phase, $0.seconds) }
+                .joined(separator: ", "))
+        }
         if format == .json {
             Output.line(report.json.pretty)
         } else {

@@ -109,6 +109,17 @@ struct PropertyTests {
 
     /// The shape rules as first written with Characters: the byte-level checks must agree with them.
     enum Reference {
+        /// The character-level web-address rule the byte-level `WebAddress` replaced.
+        static func web(_ trimmed: String) -> Bool {
+            var rest = Substring(trimmed)
+            for scheme in ["https://", "http://"] where rest.prefix(8).lowercased().hasPrefix(scheme) {
+                rest = rest.dropFirst(scheme.count)
+            }
+            let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+            return !host.isEmpty && host.contains(".") && !host.hasPrefix(".") && !host.hasSuffix(".")
+                && !trimmed.contains(where: \.isWhitespace) && !rest.contains("://")
+        }
+
         static func email(_ text: String) -> Bool {
             let parts = text.split(separator: "@", omittingEmptySubsequences: false)
             return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasPrefix(".")
@@ -141,6 +152,40 @@ struct PropertyTests {
             #expect(((try? EmailAddress(text)) != nil) == Reference.email(text), "\(text)")
             #expect(((try? PhoneNumber(text)) != nil) == Reference.phone(text), "\(text)")
         }
+    }
+
+    @Test("web-address checks accept exactly what the character-level rule accepts")
+    func webShapes() async {
+        let alphabet: [Character] = ["h", "t", "p", "s", "H", "T", "P", "S", ":", "/", ".", "?", "#", "a", " ", "ł", "\u{A0}", "\u{1A}", "\t"]
+        let text = Gen<Character?>.element(of: alphabet).map { $0 ?? "a" }.string(of: 0...16)
+        await propertyCheck(count: 4000, input: text) { raw in
+            let text = raw.trimmed
+            #expect(((try? WebAddress(text)) != nil) == Reference.web(text), "\(text)")
+        }
+        for text in ["https://cis.olsztyn.pl/o-nas", "HTTP://a.pl", "https://http://a.pl", "http://a.pl://x", "www.kgw.pl?x=http://b",
+                     ".a.pl", "a.pl.", "http://", "a b.pl", "hTtPs://x.y#z"] {
+            #expect(((try? WebAddress(text)) != nil) == Reference.web(text), "\(text)")
+        }
+    }
+
+    @Test("Polish dates with one- or two-digit day and month parse; anything else is refused as before")
+    func polishDates() async throws {
+        let alphabet: [Character] = ["0", "1", "2", "3", "9", ".", "-", " ", "a"]
+        let text = Gen<Character?>.element(of: alphabet).map { $0 ?? "1" }.string(of: 0...11)
+        await propertyCheck(count: 4000, input: text) { raw in
+            let pieces = raw.trimmed.split(separator: ".", omittingEmptySubsequences: false)
+            var expected: LocalDate?
+            if raw.trimmed.utf8.count == 10, let iso = LocalDate(iso: raw.trimmed) {
+                expected = iso
+            } else if pieces.count == 3, (1...2).contains(pieces[0].count), (1...2).contains(pieces[1].count), pieces[2].count == 4,
+               pieces.allSatisfy({ $0.allSatisfy { $0 >= "0" && $0 <= "9" } }),
+               let day = Int(pieces[0]), let month = Int(pieces[1]), let year = Int(pieces[2]) {
+                expected = LocalDate(year: year, month: month, day: day)
+            }
+            #expect((try? LocalDate.parse(raw, field: "d")) == expected, "\(raw)")
+        }
+        #expect(try LocalDate.parse("1.2.2020", field: "d") == LocalDate(year: 2020, month: 2, day: 1))
+        #expect(try LocalDate.parse("31.12.2020", field: "d") == LocalDate(year: 2020, month: 12, day: 31))
     }
 
     @Test("an entity's audit text is the canonical JSON of its audit state")
