@@ -13,6 +13,9 @@ public final class Database {
     /// Path of the database file.
     public let path: String
     private var cache: [String: Statement] = [:]
+    /// The statements used last, checked before `cache`: hot paths pass the same `static let` SQL
+    /// string every time, which `==` recognises by its storage without hashing the whole text.
+    private var recent: [(sql: String, statement: Statement)] = []
 
     /// How to open the file.
     public enum Access: Sendable {
@@ -64,12 +67,15 @@ public final class Database {
                 try execute("PRAGMA synchronous = FULL")
                 // 32 MiB of page cache, so a large import spills to the WAL less often (within the memory budget).
                 try execute("PRAGMA cache_size = -32768")
-                // Savepoint sub-journals and sorts stay in memory instead of temporary files.
-                try execute("PRAGMA temp_store = MEMORY")
+                // Temporary files for large sorts and journals, so memory stays bounded: SQLite keeps
+                // the first 64 KiB of a statement or savepoint journal in memory anyway, and a sort
+                // spills to a file only past what the page cache may hold.
+                try execute("PRAGMA temp_store = FILE")
             }
             // Reading a non-database file fails here rather than in the middle of a command.
             try execute("SELECT count(*) FROM sqlite_schema")
         } catch {
+            recent.removeAll()
             cache.removeAll()
             sqlite3_close_v2(handle)
             throw error
@@ -77,6 +83,7 @@ public final class Database {
     }
 
     deinit {
+        recent.removeAll()
         cache.removeAll()
         sqlite3_close_v2(handle)
     }
@@ -124,9 +131,16 @@ public final class Database {
 
     /// A prepared statement reused across calls (hot paths prepare once).
     public func cached(_ sql: String) throws -> Statement {
-        if let statement = cache[sql] { return statement }
-        let statement = try Statement(database: self, sql: sql)
-        cache[sql] = statement
+        for entry in recent where entry.sql == sql { return entry.statement }
+        let statement: Statement
+        if let known = cache[sql] {
+            statement = known
+        } else {
+            statement = try Statement(database: self, sql: sql)
+            cache[sql] = statement
+        }
+        if recent.count == 8 { recent.removeLast() }
+        recent.insert((sql, statement), at: 0)
         return statement
     }
 
@@ -200,20 +214,16 @@ public final class Database {
         }
     }
 
-    /// Runs `body` with temporary files on disk and a smaller page cache: large sorts (index
-    /// builds, the full-text index of a bulk load) then spill to disk instead of growing memory,
-    /// since SQLite lets a sort keep as many bytes in memory as the page cache may hold.
+    /// Runs `body` with a smaller page cache and SQLite's sort threads: large sorts (index builds,
+    /// the full-text index of a bulk load) then spill to temporary files sooner instead of growing
+    /// memory, since SQLite lets a sort keep as many bytes in memory as the page cache may hold.
     public func withSmallMemory<T>(_ body: () throws -> T) throws -> T {
-        // SQLite refuses to switch once the connection's temporary storage is open: then the sorts
-        // keep the setting they have (this only bounds memory; nothing depends on it).
-        try? execute("PRAGMA temp_store = FILE")
         try execute("PRAGMA cache_size = -8192")
         // Index builds may sort on a second core (SQLite's worker threads).
         try execute("PRAGMA threads = 2")
         defer {
             try? execute("PRAGMA threads = 0")
             try? execute("PRAGMA cache_size = -32768")
-            try? execute("PRAGMA temp_store = MEMORY")
         }
         return try body()
     }

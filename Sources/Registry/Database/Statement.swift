@@ -95,6 +95,9 @@ public final class Statement {
         while try step() {}
     }
 
+    /// The number of parameters the statement takes (the largest `?NNN` it uses).
+    public var parameterCount: Int { Int(sqlite3_bind_parameter_count(handle)) }
+
     /// Binds `values` and calls `body` once per row; the statement is reset afterwards.
     public func forEachRow(_ values: [SQLValue] = [], _ body: (Statement) throws -> Void) throws {
         reset()

@@ -111,14 +111,32 @@ struct EntityStore {
             capacity, operator_id, operator_teryt, note
         FROM entities WHERE rowid = ?
         """
-    private static let updateSQL = """
-        UPDATE entities SET version = ?2, change = ?3, reason = ?4, updated_at = ?5, actor = ?6, batch_id = ?7,
-            kind = ?8, name = ?9, nip = ?10, regon = ?11, krs = ?12, pkd = ?13, street = ?14, postal_code = ?15,
-            city = ?16, teryt = ?17, founded_on = ?18, closed_on = ?19, close_reason = ?20, email = ?21,
-            phone = ?22, www = ?23, latitude = ?24, longitude = ?25, capacity = ?26, operator_id = ?27,
-            operator_teryt = ?28, note = ?29
-        WHERE id = ?1
-        """
+    /// The data columns in `BatchDigest.columns` order: parameters ?8 to ?29 of the UPDATE.
+    private static let dataColumns = Array(BatchDigest.columns[7...])
+
+    /// An UPDATE that sets the bookkeeping and only the data columns that changed, so SQLite
+    /// rewrites only the indexes on those columns (a changed phone number touches no index).
+    /// Parameters keep their `BatchDigest.columns` numbers; ?1 is the id.
+    private static func updateSQL(changed: [Bool]) -> String {
+        var assignments = ["version = ?2", "change = ?3", "reason = ?4", "updated_at = ?5", "actor = ?6", "batch_id = ?7"]
+        for (offset, column) in dataColumns.enumerated() where changed[offset] {
+            assignments.append("\(column) = ?\(offset + 8)")
+        }
+        return "UPDATE entities SET " + assignments.joined(separator: ", ") + " WHERE id = ?1"
+    }
+
+    /// The SQL values of a version's data columns (`dataColumns` order).
+    private static func dataValues(_ fields: EntityFields, closedOn: LocalDate?, closeReason: String?) -> [SQLValue] {
+        [
+            .text(fields.kind.rawValue), .text(fields.name), SQLValue(fields.nip), SQLValue(fields.regon),
+            SQLValue(fields.krs), SQLValue(fields.pkd), SQLValue(fields.street), SQLValue(fields.postalCode),
+            SQLValue(fields.city), SQLValue(fields.teryt), SQLValue(fields.foundedOn?.description),
+            SQLValue(closedOn?.description), SQLValue(closeReason), SQLValue(fields.email),
+            SQLValue(fields.phone), SQLValue(fields.www), SQLValue(fields.latitude), SQLValue(fields.longitude),
+            SQLValue(fields.capacity), SQLValue(fields.operatorID), SQLValue(fields.operatorTeryt),
+            SQLValue(fields.note),
+        ]
+    }
 
     /// Writes `entity` as the current version; the version it replaces is kept in `entity_versions`.
     ///
@@ -129,26 +147,21 @@ struct EntityStore {
         _ entity: Entity, previous: Entity?, change: String, reason: String?, context: ChangeContext,
         digest: inout BatchDigest, knownRowid: Int64? = nil
     ) throws -> Int64 {
-        let fields = entity.fields
+        let data = Self.dataValues(entity.fields, closedOn: entity.closedOn, closeReason: entity.closeReason)
         let values: [SQLValue] = [
             .text(entity.id), .integer(Int64(entity.version)), .text(change), SQLValue(reason),
             .text(context.recordedAt), .text(context.actor), SQLValue(context.batchID),
-            .text(fields.kind.rawValue), .text(fields.name), SQLValue(fields.nip), SQLValue(fields.regon),
-            SQLValue(fields.krs), SQLValue(fields.pkd), SQLValue(fields.street), SQLValue(fields.postalCode),
-            SQLValue(fields.city), SQLValue(fields.teryt), SQLValue(fields.foundedOn?.description),
-            SQLValue(entity.closedOn?.description), SQLValue(entity.closeReason), SQLValue(fields.email),
-            SQLValue(fields.phone), SQLValue(fields.www), SQLValue(fields.latitude), SQLValue(fields.longitude),
-            SQLValue(fields.capacity), SQLValue(fields.operatorID), SQLValue(fields.operatorTeryt),
-            SQLValue(fields.note),
-        ]
+        ] + data
         let rowid: Int64
-        if previous == nil {
-            try database.run(Self.insertSQL, values + [.text(entity.createdAt)])
-            rowid = database.lastInsertRowID
-        } else {
+        if let previous {
             rowid = try knownRowid ?? self.rowid(of: entity.id)
             try database.run(Self.keepSQL, [.integer(rowid)])
-            try database.run(Self.updateSQL, values)
+            let old = Self.dataValues(previous.fields, closedOn: previous.closedOn, closeReason: previous.closeReason)
+            let update = try database.cached(Self.updateSQL(changed: zip(data, old).map { $0 != $1 }))
+            try update.execute(Array(values.prefix(update.parameterCount)))
+        } else {
+            try database.run(Self.insertSQL, values + [.text(entity.createdAt)])
+            rowid = database.lastInsertRowID
         }
         if context.batchID == nil {
             try audit.append(

@@ -41,7 +41,7 @@ struct BatchDigest {
     private mutating func add(hash: SHA256.Digest, rowid: Int64, version: Int64) {
         count += 1
         if version == 1 {
-            hasher.update(data: Array(hash))
+            hash.withUnsafeBytes { hasher.update(bufferPointer: $0) }
         } else {
             updates.append((rowid, version, hash))
         }
@@ -51,7 +51,7 @@ struct BatchDigest {
     func finalize() -> String {
         var hasher = hasher
         for update in updates.sorted(by: { ($0.rowid, $0.version) < ($1.rowid, $1.version) }) {
-            hasher.update(data: Array(update.hash))
+            update.hash.withUnsafeBytes { hasher.update(bufferPointer: $0) }
         }
         return hasher.finalize().hexString
     }
@@ -108,7 +108,7 @@ struct BatchDigest {
     }
 
     private static func appendLittleEndian(_ value: UInt64, to bytes: inout [UInt8]) {
-        for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
 }
 

@@ -137,7 +137,9 @@ struct EntityRowImporter: RowImporter {
         var current: Entity?
         var currentRowid: Int64?
         var matchedByIdentifier = false
-        for (column, value) in [("id", id), ("nip", nip), ("krs", krs), ("regon", regon)] where !intoEmptyRegistry {
+        // In an empty registry nothing can match (and the lookup indexes are set aside).
+        let lookups = intoEmptyRegistry ? [] : [("id", id), ("nip", nip), ("krs", krs), ("regon", regon)]
+        for (column, value) in lookups {
             guard let value, let match = try store.entityAndRowid(where: column, equals: value) else { continue }
             if let first = claimedBy.indices.contains(Int(match.rowid)) ? claimedBy[Int(match.rowid)] : nil, first != 0 {
                 throw RegistryError.invalidValue(

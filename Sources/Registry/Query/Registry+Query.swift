@@ -21,8 +21,14 @@ extension Registry {
     /// Writes entities matching `query` straight from SQLite in `EntityColumns.all` order, without
     /// building `Entity` values (the fast path for CSV and JSON output of large results).
     public func query(_ query: EntityQuery, to writer: RecordWriter) throws {
+        try queryRows(query) { try writer.writeRow(of: $0) }
+    }
+
+    /// Calls `body` with each matching row as SQLite returns it, its columns in `EntityColumns.all`
+    /// order (for callers that time the query apart from writing its rows).
+    public func queryRows(_ query: EntityQuery, _ body: (Statement) throws -> Void) throws {
         let (sql, values, _) = try build(query, exportColumns: true)
-        try database.prepare(sql).forEachRow(values) { try writer.writeRow(of: $0) }
+        try database.prepare(sql).forEachRow(values, body)
     }
 
     private func build(_ query: EntityQuery, exportColumns: Bool = false) throws -> (String, [SQLValue], Int32?) {

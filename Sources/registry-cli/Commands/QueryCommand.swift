@@ -112,9 +112,12 @@ struct QueryCommand: ParsableCommand {
             try printer.finish()
             return
         }
-        // Rows go straight from SQLite to the output (timed together: the writer only fills a buffer).
+        // Rows go straight from SQLite to the output; --timing reports writing them apart.
         let writer = try RecordWriter(sink: .standardOutput(), format: recordFormat, columns: EntityColumns.all)
-        try database.timed("query") { try registry.query(query, to: writer) }
+        let clock = OutputClock()
+        try database.timed("query", output: clock) {
+            try registry.queryRows(query) { row in try clock.measure { try writer.writeRow(of: row) } }
+        }
         try writer.finish()
     }
 }

@@ -62,6 +62,14 @@ struct EntityImportTests {
         #expect(try test.registry.entityHistory(changed.id).map(\.entity.fields.city) == ["Olsztyn", "Olsztyn-Dajtki"])
         let byKRS = try test.registry.entity("krs:\(Generated.krs(2))")
         #expect(byKRS.fields.nip == nil)
+        // An update sets only the columns that changed: the indexes on them follow, the others keep their entries.
+        let database = test.registry.database
+        #expect(try database.scalarInt("SELECT count(*) FROM entities INDEXED BY entities_nip WHERE nip = ?", [.text(Generated.nip(15))]) == 0)
+        #expect(try database.scalarInt("SELECT count(*) FROM entities INDEXED BY entities_krs WHERE krs = ?", [.text(Generated.krs(2))]) == 1)
+        #expect(try database.scalarInt("SELECT count(*) FROM entities INDEXED BY entities_nip WHERE nip = ?", [.text(Generated.nip(8))]) == 1)
+        #expect(byKRS.fields.street == "ul. Długa 2; lok. 2")
+        #expect(try test.registry.verifyAudit().isIntact)
+        #expect(try database.scalarText("PRAGMA integrity_check") == "ok")
     }
 
     @Test("abort: one bad row means nothing is written and every bad row is reported with record, line, column, value and rule")
