@@ -21,6 +21,10 @@ extension Registry {
         if let seq = audit.firstBadSeq {
             report.problems.append("audit log: entry \(seq): \(audit.problem ?? "does not match")")
         }
+        // An import finishes its batch row in the transaction that wrote it (migration 0006).
+        report.problems += try database.rows("SELECT id FROM import_batches WHERE finished_at = ''") {
+            "import batch \($0.text(at: 0) ?? "?"): never finished (its counts were not recorded)"
+        }
         // Version k < current is kept in entity_versions; the current one is the entities row.
         report.problems += try database.rows(
             """

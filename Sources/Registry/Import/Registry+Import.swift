@@ -74,6 +74,8 @@ extension Registry {
                 let batchID = Identifier.make(at: clock.date())
                 context.batchID = batchID
                 var report = report
+                try startBatch(report, batchID: batchID, target: schema.target, sha256: sha256, options: options,
+                               context: context)
                 try importer.begin()
                 let pipeline = RowPipeline(reader: reader, path: path, map: map, prepare: importer.preparer(for: map))
                 defer { pipeline.stop() }
@@ -142,26 +144,51 @@ extension Registry {
         return report
     }
 
-    private func recordBatch(
-        _ report: ImportReport, batchID: String, target: ImportTarget, sha256: String, options: ImportOptions,
-        summary: [String: JSONValue], context: ChangeContext
-    ) throws {
-        let optionsJSON = JSONValue.object([
+    private static func optionsJSON(_ report: ImportReport, _ options: ImportOptions) -> JSONValue {
+        .object([
             "delimiter": .string(report.delimiter), "encoding": .string(options.encoding.rawValue),
             "on_error": .string(options.onError.rawValue),
             "map": .object(options.mappings.mapValues { .string($0) }),
         ])
-        let fileName = report.file == "-" ? "-" : (report.file as NSString).lastPathComponent
+    }
+
+    private static func fileName(_ report: ImportReport) -> String {
+        report.file == "-" ? "-" : (report.file as NSString).lastPathComponent
+    }
+
+    /// Writes the batch row before the import's first change (see migration 0006): rows naming a
+    /// batch that already exists cost SQLite's foreign-key check nothing when the import commits.
+    private func startBatch(
+        _ report: ImportReport, batchID: String, target: ImportTarget, sha256: String, options: ImportOptions,
+        context: ChangeContext
+    ) throws {
         try database.run(
             """
             INSERT INTO import_batches (id, target, file_name, file_sha256, encoding, delimiter, options, rows,
                 inserted, updated, unchanged, rejected, actor, started_at, finished_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, ?, ?, '')
             """,
-            [.text(batchID), .text(target.rawValue), .text(fileName), .text(sha256), .text(report.encoding),
-             .text(report.delimiter), .text(optionsJSON.canonical), .integer(Int64(report.rows)),
-             .integer(Int64(report.inserted)), .integer(Int64(report.updated)), .integer(Int64(report.unchanged)),
-             .integer(Int64(report.rejected)), .text(context.actor), .text(context.recordedAt), .text(clock.timestamp())])
+            [.text(batchID), .text(target.rawValue), .text(Self.fileName(report)), .text(sha256), .text(report.encoding),
+             .text(report.delimiter), .text(Self.optionsJSON(report, options).canonical), .text(context.actor),
+             .text(context.recordedAt)])
+    }
+
+    /// Finishes the batch row with the counts and records the batch in the audit log.
+    private func recordBatch(
+        _ report: ImportReport, batchID: String, target: ImportTarget, sha256: String, options: ImportOptions,
+        summary: [String: JSONValue], context: ChangeContext
+    ) throws {
+        let optionsJSON = Self.optionsJSON(report, options)
+        let fileName = Self.fileName(report)
+        try database.run(
+            """
+            UPDATE import_batches SET rows = ?2, inserted = ?3, updated = ?4, unchanged = ?5, rejected = ?6,
+                finished_at = ?7
+            WHERE id = ?1
+            """,
+            [.text(batchID), .integer(Int64(report.rows)), .integer(Int64(report.inserted)),
+             .integer(Int64(report.updated)), .integer(Int64(report.unchanged)), .integer(Int64(report.rejected)),
+             .text(clock.timestamp())])
         try audit.append(
             recordedAt: context.recordedAt, actor: context.actor, action: "import.\(target.rawValue)",
             objectType: "import_batch", objectID: batchID, before: nil,

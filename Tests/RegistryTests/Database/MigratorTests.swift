@@ -58,6 +58,12 @@ struct MigratorTests {
             VALUES ('01900000-0000-7000-8000-000000000005', 1, 'add', '2025-01-05T00:00:00.000000Z', 'fixture',
                     'fundacja', 'Fundacja');
             """,
+        6: """
+            INSERT INTO import_batches (id, target, file_name, file_sha256, encoding, delimiter, options, rows, inserted,
+                updated, unchanged, rejected, actor, started_at, finished_at)
+            VALUES ('01900000-0000-7000-8000-0000000000b6', 'needs', 'n.csv', 'cd', 'utf-8', ';', '{}', 0, 0, 0, 0, 0,
+                    'fixture', '2025-01-07T00:00:00.000000Z', '2025-01-07T00:00:01.000000Z');
+            """,
     ]
 
     @Test("a new registry gets every migration, recorded with its checksum, and the TERYT dictionary")

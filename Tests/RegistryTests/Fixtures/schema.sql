@@ -274,8 +274,6 @@ CREATE TRIGGER certificate_events_no_update BEFORE UPDATE ON certificate_events
 BEGIN SELECT RAISE(ABORT, 'certificate_events is append-only'); END;
 CREATE TRIGGER certificate_events_no_delete BEFORE DELETE ON certificate_events
 BEGIN SELECT RAISE(ABORT, 'certificate_events is append-only'); END;
-CREATE TRIGGER import_batches_no_update BEFORE UPDATE ON import_batches
-BEGIN SELECT RAISE(ABORT, 'import_batches is append-only'); END;
 CREATE TRIGGER import_batches_no_delete BEFORE DELETE ON import_batches
 BEGIN SELECT RAISE(ABORT, 'import_batches is append-only'); END;
 CREATE TRIGGER resource_versions_no_update BEFORE UPDATE ON resource_versions
@@ -354,3 +352,10 @@ SELECT id, version, change, reason, updated_at, actor, batch_id, kind, name, nip
        street, postal_code, city, teryt, founded_on, closed_on, close_reason, email, phone, www, latitude,
        longitude, capacity, operator_id, operator_teryt, note
 FROM entities;
+CREATE TRIGGER import_batches_no_update BEFORE UPDATE ON import_batches
+WHEN OLD.finished_at <> '' OR NEW.finished_at = ''
+  OR NEW.id IS NOT OLD.id OR NEW.target IS NOT OLD.target OR NEW.file_name IS NOT OLD.file_name
+  OR NEW.file_sha256 IS NOT OLD.file_sha256 OR NEW.encoding IS NOT OLD.encoding
+  OR NEW.delimiter IS NOT OLD.delimiter OR NEW.options IS NOT OLD.options OR NEW.actor IS NOT OLD.actor
+  OR NEW.started_at IS NOT OLD.started_at
+BEGIN SELECT RAISE(ABORT, 'import_batches is append-only'); END;

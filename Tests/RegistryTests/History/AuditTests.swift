@@ -31,6 +31,7 @@ struct AuditTests {
         "UPDATE teryt_unit_versions SET name = 'x'",
         "DELETE FROM teryt_units WHERE code = '02'",
         "DELETE FROM import_batches",
+        "UPDATE import_batches SET rows = 5",
         "UPDATE entities SET name = 'x'",
     ])
     func appendOnly(_ sql: String) throws {
@@ -45,6 +46,26 @@ struct AuditTests {
             #expect(message.contains("append-only") || message.contains("never deleted")
                     || message.contains("must be kept in entity_versions first"))
         }
+    }
+
+    @Test("an import's batch row may be finished once, in counts and finish time only; a finished one never changes")
+    func batchRowFinishedOnce() throws {
+        let test = try TestRegistry()
+        let database = test.registry.database
+        try database.execute("""
+            INSERT INTO import_batches (id, target, file_name, file_sha256, encoding, delimiter, options, rows, inserted,
+                updated, unchanged, rejected, actor, started_at, finished_at)
+            VALUES ('b', 'needs', 'n.csv', 'x', 'utf-8', ';', '{}', 0, 0, 0, 0, 0, 'a', '2025-01-01T00:00:00Z', '')
+            """)
+        #expect(try test.registry.check().problems.contains("import batch b: never finished (its counts were not recorded)"))
+        for sql in ["UPDATE import_batches SET file_name = 'other.csv', rows = 1, finished_at = 'u' WHERE id = 'b'",
+                    "UPDATE import_batches SET rows = 1 WHERE id = 'b'"] {
+            #expect(throws: RegistryError.self, "\(sql)") { try database.execute(sql) }
+        }
+        try database.execute("UPDATE import_batches SET rows = 3, inserted = 3, finished_at = '2025-01-01T00:00:01Z' WHERE id = 'b'")
+        #expect(throws: RegistryError.self) { try database.execute("UPDATE import_batches SET rows = 4 WHERE id = 'b'") }
+        #expect(try database.scalarInt("SELECT rows FROM import_batches WHERE id = 'b'") == 3)
+        #expect(!(try test.registry.check().problems.contains { $0.hasPrefix("import batch") }))
     }
 
     @Test("verify names the first entry edited through the sqlite3 shell after the triggers were dropped")
