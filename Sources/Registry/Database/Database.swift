@@ -137,12 +137,18 @@ public final class Database {
             statement = known
         } else {
             statement = try Statement(database: self, sql: sql)
+            // Bounded: an import that changes a different set of columns in each row prepares an
+            // UPDATE per set; the statements in use are kept alive by `recent` and their callers.
+            if cache.count >= 256 { cache.removeAll(keepingCapacity: true) }
             cache[sql] = statement
         }
         if recent.count == 8 { recent.removeLast() }
         recent.insert((sql, statement), at: 0)
         return statement
     }
+
+    /// How many statements the cache holds (tests check that it stays bounded).
+    var cachedStatementCount: Int { cache.count }
 
     /// Runs a cached statement with `values`.
     public func run(_ sql: String, _ values: [SQLValue] = []) throws {

@@ -15,6 +15,18 @@ struct DatabaseTests {
         #expect(try database.scalarInt("PRAGMA busy_timeout") == 1234)
     }
 
+    @Test("the statement cache stays bounded and statements in use keep working")
+    func statementCacheBounded() throws {
+        let directory = TemporaryDirectory()
+        let database = try Database(path: directory.file("c.sqlite"), access: .readWriteCreate)
+        #expect(try database.scalarInt("PRAGMA temp_store") == 1)  // large sorts spill to files
+        let first = try database.cached("SELECT 41 + 1")
+        for number in 0..<600 { #expect(try database.scalarInt("SELECT \(number)") == number) }
+        #expect(database.cachedStatementCount <= 256)
+        #expect(try first.first { $0.int(at: 0) } == 42)
+        #expect(try database.scalarInt("SELECT 41 + 1") == 42)
+    }
+
     @Test("a new database file is created with mode 0600")
     func privateFile() throws {
         let directory = TemporaryDirectory()
