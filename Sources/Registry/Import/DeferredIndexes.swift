@@ -26,8 +26,7 @@ struct DeferredIndexes {
 
     /// Builds the indexes again, with their original definitions, inside the same transaction.
     func rebuild(_ database: Database) throws {
-        // The sorts spill to temporary files on disk, not to memory: a million keys per index
-        // would otherwise more than double the import's peak memory.
+        // A million keys per index would otherwise more than double the import's peak memory.
         try database.withSmallMemory {
             for sql in definitions { try database.execute(sql) }
         }

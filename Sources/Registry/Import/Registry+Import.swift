@@ -74,8 +74,10 @@ extension Registry {
                 let batchID = Identifier.make(at: clock.date())
                 context.batchID = batchID
                 var report = report
-                try startBatch(report, batchID: batchID, target: schema.target, sha256: sha256, options: options,
-                               context: context)
+                let batch = try ImportBatch.start(
+                    database, id: batchID, target: schema.target.rawValue, fileName: Self.fileName(report),
+                    sha256: sha256, encoding: report.encoding, delimiter: report.delimiter,
+                    options: Self.optionsJSON(report, options).canonical, context: context)
                 try importer.begin()
                 let pipeline = RowPipeline(reader: reader, path: path, map: map, prepare: importer.preparer(for: map))
                 defer { pipeline.stop() }
@@ -130,7 +132,7 @@ extension Registry {
                     throw Rollback(report: report)
                 }
                 report.batchID = batchID
-                try recordBatch(report, batchID: batchID, target: schema.target, sha256: sha256,
+                try recordBatch(report, batch: batch, target: schema.target, sha256: sha256,
                                 options: options, summary: importer.auditSummary, context: context)
                 return report
             }
@@ -156,48 +158,25 @@ extension Registry {
         report.file == "-" ? "-" : (report.file as NSString).lastPathComponent
     }
 
-    /// Writes the batch row before the import's first change (see migration 0006): rows naming a
-    /// batch that already exists cost SQLite's foreign-key check nothing when the import commits.
-    private func startBatch(
-        _ report: ImportReport, batchID: String, target: ImportTarget, sha256: String, options: ImportOptions,
-        context: ChangeContext
-    ) throws {
-        try database.run(
-            """
-            INSERT INTO import_batches (id, target, file_name, file_sha256, encoding, delimiter, options, rows,
-                inserted, updated, unchanged, rejected, actor, started_at, finished_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, ?, ?, '')
-            """,
-            [.text(batchID), .text(target.rawValue), .text(Self.fileName(report)), .text(sha256), .text(report.encoding),
-             .text(report.delimiter), .text(Self.optionsJSON(report, options).canonical), .text(context.actor),
-             .text(context.recordedAt)])
-    }
-
     /// Finishes the batch row with the counts and records the batch in the audit log.
     private func recordBatch(
-        _ report: ImportReport, batchID: String, target: ImportTarget, sha256: String, options: ImportOptions,
+        _ report: ImportReport, batch: ImportBatch, target: ImportTarget, sha256: String, options: ImportOptions,
         summary: [String: JSONValue], context: ChangeContext
     ) throws {
         let optionsJSON = Self.optionsJSON(report, options)
         let fileName = Self.fileName(report)
-        try database.run(
-            """
-            UPDATE import_batches SET rows = ?2, inserted = ?3, updated = ?4, unchanged = ?5, rejected = ?6,
-                finished_at = ?7
-            WHERE id = ?1
-            """,
-            [.text(batchID), .integer(Int64(report.rows)), .integer(Int64(report.inserted)),
-             .integer(Int64(report.updated)), .integer(Int64(report.unchanged)), .integer(Int64(report.rejected)),
-             .text(clock.timestamp())])
+        try batch.finish(database, counts: ImportBatch.Counts(
+            rows: report.rows, inserted: report.inserted, updated: report.updated, unchanged: report.unchanged,
+            rejected: report.rejected), at: clock.timestamp())
         try audit.append(
             recordedAt: context.recordedAt, actor: context.actor, action: "import.\(target.rawValue)",
-            objectType: "import_batch", objectID: batchID, before: nil,
+            objectType: "import_batch", objectID: batch.id, before: nil,
             after: .object([
                 "file_name": .string(fileName), "file_sha256": .string(sha256), "rows": .int(report.rows),
                 "inserted": .int(report.inserted), "updated": .int(report.updated),
                 "unchanged": .int(report.unchanged), "rejected": .int(report.rejected), "options": optionsJSON,
             ].merging(summary) { first, _ in first }),
-            batchID: batchID)
+            batchID: batch.id)
     }
 
     /// Names the record, line, column (as the file's header says it), value and rule.

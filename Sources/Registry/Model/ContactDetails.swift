@@ -64,7 +64,7 @@ public struct WebAddress: Hashable, Sendable {
     /// An optional `http://` or `https://` (any case), then a host up to the first `/`, `?` or `#`
     /// that holds a dot but neither starts nor ends with one; no `://` after the scheme and no
     /// white space anywhere. On bytes: imports check every cell.
-    static func hasShape(_ bytes: [UInt8]) -> Bool {
+    private static func hasShape(_ bytes: [UInt8]) -> Bool {
         var start = 0
         for scheme in ["https://", "http://"] {
             let prefix = Array(scheme.utf8)

@@ -105,6 +105,9 @@ extension Registry {
             let report = TerytImportReport(
                 edition: edition, units: units.count, added: added, renamed: renamed, abolished: abolished,
                 unchanged: unchanged, batchID: batchID)
+            // Written last, unlike CSV imports (`ImportBatch`): the dictionary is also loaded by the first
+            // migrations, before 0006 allows a batch row to be finished. (The cost is SQLite's foreign-key
+            // scan of the tables naming batches, once per TERYT edition.)
             try database.run(
                 """
                 INSERT INTO import_batches (id, target, file_name, file_sha256, encoding, delimiter, options, rows,

@@ -114,7 +114,7 @@ struct QueryCommand: ParsableCommand {
         }
         // Rows go straight from SQLite to the output; --timing reports writing them apart.
         let writer = try RecordWriter(sink: .standardOutput(), format: recordFormat, columns: EntityColumns.all)
-        let clock = OutputClock()
+        let clock = OutputClock(enabled: database.timing)
         try database.timed("query", output: clock) {
             try registry.queryRows(query) { row in try clock.measure { try writer.writeRow(of: row) } }
         }
@@ -151,7 +151,7 @@ struct SearchCommand: ParsableCommand {
         let limit: Int? = self.limit == 0 ? nil : self.limit
         var printer = try EntityPrinter(format: format ?? (isatty(1) == 1 ? .table : .csv), extraColumns: ["rank"])
         let kinds = try kind.map(EntityKind.parse)
-        let clock = OutputClock()
+        let clock = OutputClock(enabled: database.timing)
         try database.timed("search", output: clock) {
             try registry.search(text, kinds: kinds, region: region, limit: limit) { entity, rank in
                 try clock.measure { try printer.add(entity, extra: [.double((rank * 1000).rounded() / 1000)]) }

@@ -128,6 +128,12 @@ struct EntityImportTests {
         #expect(report.batchID == nil)
         #expect(try test.registry.database.scalarInt("SELECT count(*) FROM audit_log") == count)
         #expect(try test.registry.database.scalarInt("SELECT count(*) FROM entities") == 2)
+        // --timing's phases: a dry run ends in the rollback; a written import in the commit.
+        #expect(report.phases.map(\.phase) == ["rows", "indexes", "full-text", "rollback"])
+        let written = try test.registry.importFile(Self.file(test, "v3.csv", rows: rows), options: ImportOptions(target: .entities))
+        #expect(written.phases.map(\.phase) == ["rows", "indexes", "full-text", "audit and commit"])
+        #expect(written.phases.allSatisfy { $0.seconds >= 0 })
+        #expect(try test.registry.database.scalarInt("SELECT count(*) FROM import_batches WHERE finished_at = ''") == 0)
     }
 
     @Test("a first import into an empty registry sets the lookup indexes aside and rebuilds them as they were")

@@ -75,6 +75,11 @@ struct TerytTests {
             "SELECT name FROM teryt_unit_versions WHERE code = '0201011' ORDER BY version") { $0.text(at: 0) ?? "" }
         #expect(versions == ["Bolesławiec", "Bolesławiec Nowy"])
         #expect(try test.registry.database.scalarInt("SELECT count(*) FROM import_batches WHERE target = 'teryt'") == 2)
+        // The batch row holds the counts and is finished.
+        let batch = try test.registry.database.rows(
+            "SELECT rows, inserted, updated, unchanged, finished_at <> '' FROM import_batches WHERE id = ?",
+            [.text(report.batchID)]) { row in (0..<5).map { row.int(at: $0) ?? -1 } }
+        #expect(batch == [[4, 1, 1 + 4194 - 3, 2, 1]])
         #expect(try test.registry.verifyAudit().isIntact)
     }
 

@@ -1,0 +1,41 @@
+/// An import's row in `import_batches`, written before the import's first change and finished with
+/// its counts when it ends, in the same transaction (migration 0006): rows naming a batch that
+/// already exists cost SQLite's deferred foreign-key check nothing at commit, where a batch row
+/// written last made it scan every table that names import batches.
+struct ImportBatch {
+    let id: String
+
+    /// What the batch did, as `import_batches` counts it.
+    struct Counts {
+        var rows = 0, inserted = 0, updated = 0, unchanged = 0, rejected = 0
+    }
+
+    /// Writes the unfinished row (`finished_at` empty, counts zero).
+    static func start(
+        _ database: Database, id: String, target: String, fileName: String, sha256: String, encoding: String,
+        delimiter: String, options: String, context: ChangeContext
+    ) throws -> ImportBatch {
+        try database.run(
+            """
+            INSERT INTO import_batches (id, target, file_name, file_sha256, encoding, delimiter, options, rows,
+                inserted, updated, unchanged, rejected, actor, started_at, finished_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, ?, ?, '')
+            """,
+            [.text(id), .text(target), .text(fileName), .text(sha256), .text(encoding), .text(delimiter),
+             .text(options), .text(context.actor), .text(context.recordedAt)])
+        return ImportBatch(id: id)
+    }
+
+    /// Records the counts and the finish time; the row cannot change after this.
+    func finish(_ database: Database, counts: Counts, at finishedAt: String) throws {
+        try database.run(
+            """
+            UPDATE import_batches SET rows = ?2, inserted = ?3, updated = ?4, unchanged = ?5, rejected = ?6,
+                finished_at = ?7
+            WHERE id = ?1
+            """,
+            [.text(id), .integer(Int64(counts.rows)), .integer(Int64(counts.inserted)),
+             .integer(Int64(counts.updated)), .integer(Int64(counts.unchanged)), .integer(Int64(counts.rejected)),
+             .text(finishedAt)])
+    }
+}
