@@ -156,6 +156,13 @@ public final class Statement {
         return try body(UnsafeBufferPointer(start: pointer, count: pointer == nil ? 0 : count))
     }
 
+    /// Calls `body` with column `index`'s bytes as a blob, without copying them (valid only inside `body`).
+    public func withBlob<T>(at index: Int32, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        let pointer = sqlite3_column_blob(handle, index)
+        let count = Int(sqlite3_column_bytes(handle, index))
+        return try body(UnsafeRawBufferPointer(start: pointer, count: pointer == nil ? 0 : count))
+    }
+
     /// Column `index` as an integer; nil for NULL.
     public func int(at index: Int32) -> Int? {
         isNull(at: index) ? nil : Int(sqlite3_column_int64(handle, index))

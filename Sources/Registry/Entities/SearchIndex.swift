@@ -9,6 +9,8 @@ import CSQLite
 final class SearchIndex {
     private unowned let database: Database
     private var deferred: [ClosedRange<Int64>]?
+    /// What `registry_rank_deferred` left out of the connection's last ranking.
+    let rankTally = RankTally()
 
     init(database: Database) {
         self.database = database
@@ -28,6 +30,7 @@ final class SearchIndex {
                                         Int32(bytes.count), csqlite_transient())
                 }
             }, nil, nil, nil)
+        SearchRank.register(on: database.handle, tally: rankTally)
     }
 
     /// Re-indexes the entity at `rowid` now, or at `flush()` while deferring.
@@ -102,5 +105,6 @@ final class SearchIndex {
                                   ON ev.certificate_id = c.id WHERE c.entity_id = e.id AND ev.scope IS NOT NULL))
             FROM json_each(?1) r JOIN entities e ON e.rowid BETWEEN r.value ->> 0 AND r.value ->> 1
             """, [list])
+        try SearchNorms.update(database, ranges: ranges)
     }
 }

@@ -40,6 +40,12 @@ extension Registry {
             UNION ALL
             SELECT id, operator_teryt FROM entities WHERE operator_teryt IS NOT NULL AND operator_teryt NOT IN (SELECT code FROM teryt_units)
             """) { "entity \($0.text(at: 0) ?? "?"): TERYT code \($0.text(at: 1) ?? "?") is not in the dictionary" }
+        let norms = try SearchNorms.mismatches(database)
+        if let first = norms.first {
+            report.problems.append(
+                "search_norms: stored document lengths differ from the full-text index's at rowid \(first)"
+                    + (norms.count > 1 ? " and \(norms.count - 1) more" : "") + " (search ranking would be off)")
+        }
         let certificates = try database.rows("SELECT id FROM certificates ORDER BY id") { $0.text(at: 0) ?? "" }
         for id in certificates {
             let (_, _, events) = try certificateRecord(id)

@@ -1,6 +1,7 @@
 extension Registry {
     /// Full-text search over names, city, street, notes and certificate scopes, best matches first
-    /// (bm25, with the name weighted most); words match as prefixes and diacritics are ignored.
+    /// (bm25, with the name weighted most; ties in the order the entities entered the registry);
+    /// words match as prefixes and diacritics are ignored.
     public func search(
         _ text: String, kinds: [EntityKind] = [], region: String? = nil, limit: Int? = nil,
         _ body: (Entity, Double) throws -> Void
@@ -21,18 +22,23 @@ extension Registry {
         }
         let columns = EntityStore.columns.split(separator: ",")
             .map { "e." + $0.trimmed }.joined(separator: ", ")
-        let rank = "bm25(entity_search, 10.0, 2.0, 1.0, 1.0, 3.0)"
+        // bm25's scores, computed without a docsize look-up per match (SearchRank).
+        let rank = "\(SearchRank.name)(entity_search, 10.0, 2.0, 1.0, 1.0, 3.0)"
         var sql: String
+        let tally = search.rankTally
+        tally.reset()
         if conditions.isEmpty, let limit {
             // Rank inside the full-text index and join only the best rows: a broad word can match a
             // tenth of the registry, and joining every match to its entity cost more than ranking.
+            // Every match is ranked here, so the matches can be counted while ranking (SearchRank).
             values.append(.integer(Int64(max(0, limit))))
             sql = """
                 SELECT \(columns), r.rank FROM
-                    (SELECT rowid, \(rank) AS rank FROM entity_search WHERE entity_search MATCH ?1
+                    (SELECT rowid, \(rank.replacingOccurrences(of: SearchRank.name, with: SearchRank.deferredName)) AS rank
+                     FROM entity_search WHERE entity_search MATCH ?1
                      ORDER BY rank, rowid LIMIT ?\(values.count)) r
                 JOIN entities e ON e.rowid = r.rowid
-                ORDER BY r.rank, e.name
+                ORDER BY r.rank, r.rowid
                 """
         } else {
             sql = """
@@ -41,14 +47,19 @@ extension Registry {
                 WHERE entity_search MATCH ?1
                 """
             for condition in conditions { sql += " AND " + condition }
-            sql += " ORDER BY rank, e.name"
+            // Ties in the order the entities entered the registry, as in the limited search above.
+            sql += " ORDER BY rank, e.rowid"
             if let limit {
                 values.append(.integer(Int64(max(0, limit))))
                 sql += " LIMIT ?\(values.count)"
             }
         }
+        var factor: Double?
         try database.prepare(sql).forEachRow(values) { row in
-            try body(EntityStore.entity(row), row.double(at: 26) ?? 0)
+            // The first row comes once every match is ranked: the tally is complete.
+            let scale = factor ?? tally.factor
+            factor = scale
+            try body(EntityStore.entity(row), (row.double(at: 26) ?? 0) * scale)
         }
     }
 }

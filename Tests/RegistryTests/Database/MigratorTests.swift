@@ -17,6 +17,7 @@ struct MigratorTests {
             INSERT INTO entity_versions (entity_id, version, change, recorded_at, actor, kind, name, nip, teryt)
             VALUES ('01900000-0000-7000-8000-000000000001', 1, 'add', '2025-01-01T00:00:00.000000Z', 'fixture',
                     'cis', 'CIS Fixture', '5260250274', '0201011');
+            INSERT INTO entity_search (rowid, name, city) VALUES (1, 'cis fixture', 'olsztyn');
             """,
         2: """
             INSERT INTO certificates (id, entity_id, scheme_code, recorded_at, actor)
@@ -63,6 +64,10 @@ struct MigratorTests {
                 updated, unchanged, rejected, actor, started_at, finished_at)
             VALUES ('01900000-0000-7000-8000-0000000000b6', 'needs', 'n.csv', 'cd', 'utf-8', ';', '{}', 0, 0, 0, 0, 0,
                     'fixture', '2025-01-07T00:00:00.000000Z', '2025-01-07T00:00:01.000000Z');
+            """,
+        7: """
+            INSERT INTO entity_search (rowid, name) VALUES (2, 'fundacja fixture');
+            INSERT OR REPLACE INTO search_norms (chunk, lengths) VALUES (0, x'000000000300000002000000');
             """,
     ]
 
@@ -124,6 +129,11 @@ struct MigratorTests {
             // 0004 fills the periods' entity_rowid from the entities they name.
             #expect(try after.scalarInt(
                 "SELECT entity_rowid FROM certificate_periods WHERE certificate_id = '01900000-0000-7000-8000-0000000000c1'") == 1)
+        }
+        if version < 7 {
+            // 0007's lengths are filled from the full-text index as it was (fixture 1's document: 3 tokens).
+            #expect(try after.scalarInt("SELECT count(*) FROM search_norms") == 1)
+            #expect(try SearchNorms.mismatches(after).isEmpty)
         }
         if version < 5 {
             // The fixture's only version is its current one: its bookkeeping is now in the row.

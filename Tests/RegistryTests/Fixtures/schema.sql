@@ -359,3 +359,7 @@ WHEN OLD.finished_at <> '' OR NEW.finished_at = ''
   OR NEW.delimiter IS NOT OLD.delimiter OR NEW.options IS NOT OLD.options OR NEW.actor IS NOT OLD.actor
   OR NEW.started_at IS NOT OLD.started_at
 BEGIN SELECT RAISE(ABORT, 'import_batches is append-only'); END;
+CREATE TABLE search_norms (
+    chunk   INTEGER PRIMARY KEY,   -- entity_search rowid / 1024
+    lengths BLOB NOT NULL
+);

@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+@testable import Registry
+
+@Suite("Search ranking")
+struct SearchRankTests {
+    static let weights = "10.0, 2.0, 1.0, 1.0, 3.0"
+    static let queries = [
+        "fundacja*", "spoldz*", "olsztyn*", "dluga*", "spoldz* socjal*", "kuchnia*", "warsztat* OR dluga*",
+        "\"spoldzielnia socjalna\"", "gastronom*", "nr*", "lodz*",
+    ]
+
+    /// Entities of different lengths in several columns, added one by one and by an import whose
+    /// rows span several 1,024-document chunks.
+    static func populated() throws -> TestRegistry {
+        let test = try TestRegistry()
+        for index in 0..<40 {
+            let kind: String = index % 2 == 0 ? "fundacja" : "spoldzielnia-socjalna"
+            let prefix: String = index % 2 == 0 ? "Fundacja" : "Spółdzielnia Socjalna"
+            let name: String = prefix + String(repeating: " Kuchnia Łódzka", count: index % 5) + " \(index)"
+            let city: String = index % 3 == 0 ? "Olsztyn" : "Łódź"
+            var input: EntityInput = [.kind: kind, .name: name, .city: city, .street: "ul. Długa \(index)"]
+            if index % 4 == 0 { input[.note] = String(repeating: "warsztaty gastronomiczne ", count: index % 9 + 1) }
+            try test.registry.addEntity(input)
+        }
+        let header = "Nazwa;Forma prawna;NIP;Ulica;Miejscowość;Uwagi"
+        let rows = (0..<2_100).map { n in
+            "Spółdzielnia Socjalna Nr \(n)\(n % 7 == 0 ? " Kuchnia" : "");Spółdzielnia socjalna;\(Generated.nip(n * 7 + 3));"
+                + "ul. Długa \(n % 50);\(n % 2 == 0 ? "Olsztyn" : "Łódź");\(n % 11 == 0 ? "gastronomia i catering" : "")"
+        }
+        let path = test.directory.write("many.csv", ([header] + rows).joined(separator: "\n") + "\n")
+        _ = try test.registry.importFile(path, options: ImportOptions(target: .entities))
+        return test
+    }
+
+    /// Each match's score from `function`, by rowid.
+    static func scores(_ database: Database, _ function: String, _ query: String) throws -> [Int64: Double] {
+        var result: [Int64: Double] = [:]
+        try database.prepare("SELECT rowid, \(function) FROM entity_search WHERE entity_search MATCH ?")
+            .forEachRow([.text(query)]) { row in result[Int64(row.int(at: 0) ?? 0)] = row.double(at: 1) }
+        return result
+    }
+
+    static func expectSameAsBM25(_ database: Database, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        for query in queries {
+            for arguments in ["", ", " + weights] {
+                let ours = try scores(database, "\(SearchRank.name)(entity_search\(arguments))", query)
+                let fts5 = try scores(database, "bm25(entity_search\(arguments))", query)
+                #expect(!fts5.isEmpty, "\(query) matches nothing", sourceLocation: sourceLocation)
+                #expect(ours == fts5, "\(query) with weights (\(arguments)) ranks differently from bm25", sourceLocation: sourceLocation)
+            }
+        }
+    }
+
+    @Test("registry_rank gives exactly bm25's scores, with and without column weights, across chunks")
+    func sameScoresAsBM25() throws {
+        let test = try Self.populated()
+        let database = test.registry.database
+        #expect(try database.scalarInt("SELECT count(*) FROM search_norms") == 3)
+        #expect(try SearchNorms.mismatches(database).isEmpty)
+        try Self.expectSameAsBM25(database)
+    }
+
+    @Test("search reports bm25's scores in bm25's order, for one word and several, limited or not, filtered or not",
+          arguments: ["spoldz", "kuchnia", "olsztyn", "kuchnia lodz", "gastronom", "dluga 1"])
+    func searchScores(_ text: String) throws {
+        let test = try Self.populated()
+        let registry = test.registry
+        let match = try #require(SearchText.matchExpression(text))
+        // bm25's best 30, ties in the order the entities were added.
+        let expected = try registry.database.rows(
+            """
+            SELECT e.id, bm25(entity_search, \(Self.weights)) AS rank FROM entity_search JOIN entities e ON e.rowid = entity_search.rowid
+            WHERE entity_search MATCH ? ORDER BY rank, e.rowid LIMIT 30
+            """, [.text(match)]) { ($0.text(at: 0) ?? "", $0.double(at: 1) ?? 0) }
+        #expect(expected.count > 1)
+        for kinds in [[], EntityKind.allCases] {
+            var found: [(String, Double)] = []
+            try registry.search(text, kinds: kinds, limit: 30) { entity, rank in found.append((entity.id, rank)) }
+            #expect(found.map(\.0) == expected.map(\.0))
+            #expect(found.map(\.1) == expected.map(\.1))
+        }
+    }
+
+    @Test("the stored lengths follow adds, updates, closures, certificate scopes and imports")
+    func lengthsFollowWrites() throws {
+        let test = try Self.populated()
+        let registry = test.registry
+        let database = registry.database
+        let nip = Generated.nip(3)
+        try registry.updateEntity(nip, [.name: "Spółdzielnia Socjalna Kuchnia Olsztyńska Smaki Warmii i Mazur"])
+        try registry.closeEntity(nip, on: try LocalDate.parse("2026-01-01", field: "d"))
+        try registry.grantCertificate(entity: Generated.nip(10), scheme: "zakup-prospoleczny", details: CertificateDetails(
+            validFrom: try LocalDate.parse("2026-01-01", field: "d"), decisionNo: "1/2026", issuer: "ROPS Olsztyn",
+            scope: "catering kuchnia regionalna obiady dla szkół"))
+        try registry.addEntity([.kind: "fundacja", .name: "Fundacja Nowa Kuchnia", .city: "Olsztyn"])
+        let header = "Nazwa;Forma prawna;NIP;Uwagi"
+        let rows = (0..<20).map { n in "Spółdzielnia Socjalna Nr \(n) Zmieniona;Spółdzielnia socjalna;\(Generated.nip(n * 7 + 3));nowa kuchnia" }
+        let path = test.directory.write("changed.csv", ([header] + rows).joined(separator: "\n") + "\n")
+        let report = try registry.importFile(path, options: ImportOptions(target: .entities))
+        #expect(report.updated == 20)
+        #expect(try SearchNorms.mismatches(database).isEmpty)
+        try Self.expectSameAsBM25(database)
+    }
+
+    @Test("without stored lengths ranking asks FTS5, and check reports lengths out of step")
+    func fallbackAndCheck() throws {
+        let test = try Self.populated()
+        let database = test.registry.database
+        #expect(try test.registry.check().problems.isEmpty)
+        // A wrong length for document 5: check names it.
+        try database.run("UPDATE search_norms SET lengths = x'0000000000000000000000000000000000000000FFFF0000' WHERE chunk = 0")
+        #expect(try SearchNorms.mismatches(database).first == 1)
+        #expect(try test.registry.check().problems.contains { $0.hasPrefix("search_norms:") && $0.contains("rowid 1 ") })
+        // No lengths at all: the scores are still bm25's, read from FTS5's docsize.
+        try database.run("DELETE FROM search_norms")
+        try Self.expectSameAsBM25(database)
+        try SearchNorms.rebuild(database)
+        #expect(try test.registry.check().problems.isEmpty)
+    }
+}
