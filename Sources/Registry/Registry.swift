@@ -15,6 +15,9 @@ public final class Registry {
     let audit: AuditLog
     let search: SearchIndex
     private var terytCodeCache: Set<String>?
+    /// Searches of registries with at least this many entities rank on several connections at once
+    /// (below it, opening them costs more than it saves); tests lower it.
+    var searchPartitionMinimum: Int64 = 100_000
 
     /// How a command uses the registry file.
     public enum Access: Sendable {

@@ -1,10 +1,11 @@
 /// Each full-text document's length in tokens, kept densely in `search_norms` (migration 0007):
-/// 1,024 documents per row, as little-endian 32-bit counts, 0 where no document is.
+/// 1,024 documents per row, one byte each: the length, 255 for 255 tokens or more (ranking then
+/// asks FTS5), 0 where no document is.
 ///
 /// bm25 needs every match's length. FTS5 reads it with one `entity_search_docsize` look-up per
 /// match, which was two thirds of a broad search's time at a million entities; `SearchRank` reads
-/// one row here per 1,024 rowids instead. The counts are FTS5's own (the sum of a docsize row),
-/// copied after every write to the index, so ranking stays exactly bm25.
+/// one row (one page) here per 1,024 rowids instead. The counts are FTS5's own (the sum of a docsize
+/// row), copied after every write to the index, so ranking stays exactly bm25.
 enum SearchNorms {
     static let documentsPerChunk: Int64 = 1_024
 
@@ -52,7 +53,7 @@ enum SearchNorms {
                 expected[Int(rowid - first)] = length
             }
             let stored = try read(database, chunk: chunk)
-            found += stored.indices.filter { stored[$0] != expected[$0] }.map { first + Int64($0) }
+            found += stored.indices.filter { stored[$0] != min(expected[$0], 255) }.map { first + Int64($0) }
         }
         return Array(found.prefix(limit))
     }
@@ -69,22 +70,13 @@ enum SearchNorms {
         guard lengths.contains(where: { $0 != 0 }) else {
             return try database.run("DELETE FROM search_norms WHERE chunk = ?", [.integer(chunk)])
         }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(lengths.count * 4)
-        for length in lengths {
-            bytes += [UInt8(truncatingIfNeeded: length), UInt8(truncatingIfNeeded: length >> 8),
-                      UInt8(truncatingIfNeeded: length >> 16), UInt8(truncatingIfNeeded: length >> 24)]
-        }
+        let bytes = lengths.map { UInt8(Swift.min($0, 255)) }
         try database.run("INSERT OR REPLACE INTO search_norms (chunk, lengths) VALUES (?, ?)", [.integer(chunk), .blob(bytes)])
     }
 
     /// Reads a chunk's bytes into `lengths` (a shorter blob leaves the rest as it is).
     static func decode(_ bytes: UnsafeRawBufferPointer, into lengths: UnsafeMutableBufferPointer<UInt32>) {
-        for index in 0..<min(lengths.count, bytes.count / 4) {
-            let offset = index * 4
-            lengths[index] = UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8
-                | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3]) << 24
-        }
+        for index in 0..<min(lengths.count, bytes.count) { lengths[index] = UInt32(bytes[index]) }
     }
 
     /// FTS5's length of each document with a rowid in `start...end`, in rowid order.

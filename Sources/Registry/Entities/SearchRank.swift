@@ -89,7 +89,7 @@ enum SearchRank {
             return sqlite3_result_error_code(context, SQLITE_ERROR)
         }
         if length == 0 {
-            // No stored length (a document written before its chunk was): ask FTS5, as bm25 does.
+            // No stored length (none written yet, or 255 tokens or more): ask FTS5, as bm25 does.
             var tokens: Int32 = 0
             code = columnSize(fts, -1, &tokens)
             guard code == SQLITE_OK else { return sqlite3_result_error_code(context, code) }
@@ -117,11 +117,16 @@ final class RankTally: @unchecked Sendable {
     private var matches: Int64 = 0
     private var lastRowid: Int64?
 
+    /// For a query of several phrases: how many documents hold each, counted beforehand in the same
+    /// transaction, so ranking does not read each phrase's matches again to count them.
+    var phraseMatches: [Int64]?
+
     /// Forgets the previous query; call before running one with `registry_rank_deferred`.
     func reset() {
         rows = nil
         matches = 0
         lastRowid = nil
+        phraseMatches = nil
     }
 
     fileprivate func deferInverseFrequency(rows: Int64) {
@@ -139,6 +144,16 @@ final class RankTally: @unchecked Sendable {
     /// frequency, computed as bm25 does; 1 when nothing was left out. Read once every match is scored.
     var factor: Double {
         guard let rows else { return 1 }
+        return Self.factor(rows: rows, matches: matches)
+    }
+
+    /// Rows in the index and matches counted, when the last query left the frequency out.
+    var deferredCounts: (rows: Int64, matches: Int64)? {
+        rows.map { ($0, matches) }
+    }
+
+    /// bm25's inverse document frequency of a phrase found in `matches` of `rows` documents.
+    static func factor(rows: Int64, matches: Int64) -> Double {
         let idf = log((Double(rows) - Double(matches) + 0.5) / (Double(matches) + 0.5))
         return idf <= 0 ? 1e-6 : idf
     }
@@ -183,16 +198,20 @@ private final class RankQuery {
         } else {
             self.tally = nil
         }
+        let given = tally?.phraseMatches.flatMap { $0.count == Int(phrases) ? $0 : nil }
         for phrase in 0..<(self.tally == nil ? phrases : 0) {
-            // The number of documents holding the phrase, counted the way bm25 counts it.
-            var hits: Int64 = 0
-            code = withUnsafeMutablePointer(to: &hits) { pointer in
-                queryPhrase(fts, phrase, pointer) { _, _, hits in
-                    hits?.assumingMemoryBound(to: Int64.self).pointee += 1
-                    return SQLITE_OK
+            // The number of documents holding the phrase, counted the way bm25 counts it (or
+            // counted already, by the caller, in this transaction: see `RankTally.phraseMatches`).
+            var hits: Int64 = given?[Int(phrase)] ?? 0
+            if given == nil {
+                code = withUnsafeMutablePointer(to: &hits) { pointer in
+                    queryPhrase(fts, phrase, pointer) { _, _, hits in
+                        hits?.assumingMemoryBound(to: Int64.self).pointee += 1
+                        return SQLITE_OK
+                    }
                 }
+                guard code == SQLITE_OK else { throw RankFailure(code: code) }
             }
-            guard code == SQLITE_OK else { throw RankFailure(code: code) }
             let idf = log((Double(rows) - Double(hits) + 0.5) / (Double(hits) + 0.5))
             inverse.append(idf <= 0 ? 1e-6 : idf)
         }
@@ -228,7 +247,7 @@ private final class RankQuery {
         lengths.deallocate()
     }
 
-    /// The document's stored length; 0 when none is stored.
+    /// The document's stored length; 0 when none is stored or it is 255 tokens or more.
     func length(of rowid: Int64) throws -> UInt32 {
         let number = rowid / SearchNorms.documentsPerChunk
         if number != chunk.pointee {
@@ -247,6 +266,7 @@ private final class RankQuery {
             sqlite3_reset(statement)
         }
         let index = Int(rowid - number * SearchNorms.documentsPerChunk)
-        return rowid < 0 ? 0 : lengths[index]
+        let length = rowid < 0 ? 0 : lengths[index]
+        return length == 255 ? 0 : length
     }
 }

@@ -18,6 +18,9 @@ public final class RecordWriter {
     private let delimiter: String
     private let lineEnding: String
     private var count = 0
+    private let lineEndingBytes: [UInt8]
+    /// Reused for each CSV row (`writeRow`).
+    private var rowBuffer: [UInt8] = []
     private var delimiterScalar: Unicode.Scalar { delimiter == ";" ? ";" : "," }
 
     /// A writer of `columns` to `sink`; `excel` selects the CSV dialect Polish Excel opens on double-click.
@@ -27,6 +30,7 @@ public final class RecordWriter {
         self.columns = columns
         self.delimiter = excel ? ";" : ","
         self.lineEnding = excel ? "\r\n" : "\n"
+        self.lineEndingBytes = Array(lineEnding.utf8)
         switch format {
         case .csv:
             if excel { try sink.write(bytes: [0xEF, 0xBB, 0xBF]) }
@@ -65,35 +69,46 @@ public final class RecordWriter {
             try write((0..<Int32(columns.count)).map { statement.value(at: $0).json })
             return
         }
+        // The row is built in a local buffer and handed to the sink once: appending byte by byte to
+        // the sink's own buffer paid a dynamic exclusivity check per byte (a fifth of an export's time).
+        var row: [UInt8] = []
+        swap(&row, &rowBuffer)
+        defer { swap(&row, &rowBuffer) }
+        row.removeAll(keepingCapacity: true)
         let delimiterByte = UInt8(ascii: delimiterScalar)
         for index in 0..<Int32(columns.count) {
-            if index > 0 { sink.write(byte: delimiterByte) }
+            if index > 0 { row.append(delimiterByte) }
             switch statement.type(at: index) {
             case 5:  // SQLITE_NULL
                 continue
             case 1, 2:  // SQLITE_INTEGER, SQLITE_FLOAT: as JSON writes numbers, so formats agree
-                try sink.write(Self.text(statement.value(at: index).json))
+                row.append(contentsOf: Self.text(statement.value(at: index).json).utf8)
             default:
-                try statement.withUTF8(at: index) { bytes in
-                    var quote = false
-                    for byte in bytes where byte == 34 || byte == 10 || byte == 13 || byte == delimiterByte {
-                        quote = true
-                        break
-                    }
-                    if let first = bytes.first, first == 32 { quote = true }
-                    if let last = bytes.last, last == 32 { quote = true }
-                    guard quote else { return try sink.write(bytes) }
-                    sink.write(byte: 34)
-                    for byte in bytes {
-                        if byte == 34 { sink.write(byte: 34) }
-                        sink.write(byte: byte)
-                    }
-                    sink.write(byte: 34)
-                }
+                statement.withUTF8(at: index) { bytes in Self.appendField(bytes, delimiter: delimiterByte, to: &row) }
             }
         }
-        try sink.write(lineEnding)
+        row.append(contentsOf: lineEndingBytes)
+        try row.withUnsafeBufferPointer { try sink.write($0) }
         count += 1
+    }
+
+    /// Appends a CSV field, quoted when it holds a quote, a line break or the delimiter, or starts
+    /// or ends with a space.
+    private static func appendField(_ bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8, to row: inout [UInt8]) {
+        var quote = false
+        for byte in bytes where byte == 34 || byte == 10 || byte == 13 || byte == delimiter {
+            quote = true
+            break
+        }
+        if let first = bytes.first, first == 32 { quote = true }
+        if let last = bytes.last, last == 32 { quote = true }
+        guard quote else { return row.append(contentsOf: bytes) }
+        row.append(34)
+        for byte in bytes {
+            if byte == 34 { row.append(34) }
+            row.append(byte)
+        }
+        row.append(34)
     }
 
     /// Closes the array or collection and flushes.

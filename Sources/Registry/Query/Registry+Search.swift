@@ -1,3 +1,6 @@
+import CSQLite
+import Foundation
+
 extension Registry {
     /// Full-text search over names, city, street, notes and certificate scopes, best matches first
     /// (bm25, with the name weighted most; ties in the order the entities entered the registry);
@@ -20,10 +23,19 @@ extension Registry {
             values.append(.text(prefix + "~"))
             conditions.append("e.teryt >= ?\(values.count - 1) AND e.teryt < ?\(values.count)")
         }
+        let weights = "10.0, 2.0, 1.0, 1.0, 3.0"
+        if conditions.isEmpty, let limit, let parts = try searchPartitions() {
+            let ranking = PartitionedRanking(
+                path: database.path, match: match, phrases: SearchText.phrases(text), limit: max(0, limit), weights: weights)
+            if let found = try ranking.run(parts: parts.count, lastRowid: parts.lastRowid) {
+                for (entity, rank) in found { try body(entity, rank) }
+                return
+            }
+        }
         let columns = EntityStore.columns.split(separator: ",")
             .map { "e." + $0.trimmed }.joined(separator: ", ")
         // bm25's scores, computed without a docsize look-up per match (SearchRank).
-        let rank = "\(SearchRank.name)(entity_search, 10.0, 2.0, 1.0, 1.0, 3.0)"
+        let rank = "\(SearchRank.name)(entity_search, \(weights))"
         var sql: String
         let tally = search.rankTally
         tally.reset()
@@ -61,5 +73,16 @@ extension Registry {
             factor = scale
             try body(EntityStore.entity(row), (row.double(at: 26) ?? 0) * scale)
         }
+    }
+
+    /// How many connections may rank an unfiltered search at once, and the highest rowid; nil for
+    /// one (a small registry, one core, a database in memory, or inside a transaction, whose
+    /// changes other connections cannot see).
+    private func searchPartitions() throws -> (count: Int, lastRowid: Int64)? {
+        let cores = min(ProcessInfo.processInfo.activeProcessorCount, 4)
+        guard cores > 1, sqlite3_get_autocommit(database.handle) != 0, Database.fileExists(database.path),
+              let last = try database.scalarInt("SELECT max(rowid) FROM entities"), Int64(last) >= searchPartitionMinimum
+        else { return nil }
+        return (cores, Int64(last))
     }
 }

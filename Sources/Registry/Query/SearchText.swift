@@ -2,8 +2,12 @@
 /// prefix term, so `spoldz lodz` finds "Spółdzielnia … Łódź" and no FTS5 syntax can be injected.
 enum SearchText {
     static func matchExpression(_ text: String) -> String? {
-        let words = TextFolding.fold(text).split { !$0.isLetter && !$0.isNumber }
-        guard !words.isEmpty else { return nil }
-        return words.prefix(32).map { "\"\($0)\"*" }.joined(separator: " ")
+        let phrases = phrases(text)
+        return phrases.isEmpty ? nil : phrases.joined(separator: " ")
+    }
+
+    /// The expression's phrases, in order: one quoted prefix term per word (at most 32).
+    static func phrases(_ text: String) -> [String] {
+        TextFolding.fold(text).split { !$0.isLetter && !$0.isNumber }.prefix(32).map { "\"\($0)\"*" }
     }
 }

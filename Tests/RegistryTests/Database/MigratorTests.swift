@@ -67,7 +67,7 @@ struct MigratorTests {
             """,
         7: """
             INSERT INTO entity_search (rowid, name) VALUES (2, 'fundacja fixture');
-            INSERT OR REPLACE INTO search_norms (chunk, lengths) VALUES (0, x'000000000300000002000000');
+            INSERT OR REPLACE INTO search_norms (chunk, lengths) VALUES (0, x'000302');
             """,
     ]
 

@@ -23,6 +23,9 @@ struct SearchRankTests {
             if index % 4 == 0 { input[.note] = String(repeating: "warsztaty gastronomiczne ", count: index % 9 + 1) }
             try test.registry.addEntity(input)
         }
+        // Longer than a stored length can say (255 tokens): ranking reads this one from FTS5.
+        try test.registry.addEntity([.kind: "fundacja", .name: "Fundacja Długich Notatek", .city: "Olsztyn",
+                                     .note: String(repeating: "kuchnia warsztaty gastronomiczne ", count: 100)])
         let header = "Nazwa;Forma prawna;NIP;Ulica;Miejscowość;Uwagi"
         let rows = (0..<2_100).map { n in
             "Spółdzielnia Socjalna Nr \(n)\(n % 7 == 0 ? " Kuchnia" : "");Spółdzielnia socjalna;\(Generated.nip(n * 7 + 3));"
@@ -74,11 +77,24 @@ struct SearchRankTests {
             WHERE entity_search MATCH ? ORDER BY rank, e.rowid LIMIT 30
             """, [.text(match)]) { ($0.text(at: 0) ?? "", $0.double(at: 1) ?? 0) }
         #expect(expected.count > 1)
-        for kinds in [[], EntityKind.allCases] {
+        // One connection, and (unfiltered) several ranking parts of the rowids at once.
+        for (kinds, partitionFrom) in [([], Int64.max), (EntityKind.allCases, Int64.max), ([], 0)] {
+            registry.searchPartitionMinimum = partitionFrom
             var found: [(String, Double)] = []
             try registry.search(text, kinds: kinds, limit: 30) { entity, rank in found.append((entity.id, rank)) }
-            #expect(found.map(\.0) == expected.map(\.0))
-            #expect(found.map(\.1) == expected.map(\.1))
+            #expect(found.map(\.0) == expected.map(\.0), "kinds \(kinds.count), partitioned from \(partitionFrom)")
+            #expect(found.map(\.1) == expected.map(\.1), "kinds \(kinds.count), partitioned from \(partitionFrom)")
+        }
+    }
+
+    @Test("rowid ranges for parts cover every rowid once")
+    func partitionRanges() {
+        for (parts, last) in [(2, Int64(1_000_000)), (3, 10), (4, 3), (2, 1)] {
+            let ranges = PartitionedRanking.ranges(parts: parts, lastRowid: last)
+            #expect(ranges.count == parts)
+            #expect(ranges.first?.lowerBound == Int64.min)
+            #expect(ranges.last?.upperBound == Int64.max)
+            for (left, right) in zip(ranges, ranges.dropFirst()) { #expect(left.upperBound + 1 == right.lowerBound) }
         }
     }
 
