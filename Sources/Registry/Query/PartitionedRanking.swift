@@ -40,9 +40,11 @@ struct PartitionedRanking: Sendable {
                 workers[index].rank(match: match, limit: limit, weights: weights, phraseMatches: given)
             }
             for worker in workers { if let error = worker.error { throw error } }
+            // A one-word search leaves the inverse document frequency to the caller; a part without
+            // a match in its range counted none (and ranked nothing).
             var factor = 1.0
             let counts = workers.compactMap(\.counts)
-            if counts.count == workers.count, let rows = counts.first?.rows {
+            if let rows = counts.first?.rows {
                 factor = RankTally.factor(rows: rows, matches: counts.reduce(0) { $0 + $1.matches })
             }
             let best = workers.flatMap(\.ranked)

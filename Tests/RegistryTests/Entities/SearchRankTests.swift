@@ -65,7 +65,7 @@ struct SearchRankTests {
     }
 
     @Test("search reports bm25's scores in bm25's order, for one word and several, limited or not, filtered or not",
-          arguments: ["spoldz", "kuchnia", "olsztyn", "kuchnia lodz", "gastronom", "dluga 1"])
+          arguments: ["spoldz", "kuchnia", "olsztyn", "kuchnia lodz", "gastronom", "dluga 1", "lodzka"])
     func searchScores(_ text: String) throws {
         let test = try Self.populated()
         let registry = test.registry
