@@ -244,6 +244,32 @@ extension Registry {
         return certificate
     }
 
+    /// The holder, scheme and every recorded event of each certificate whose id `candidates` (SQL
+    /// selecting one column, with `values` bound) lists: two queries in all, where asking for each
+    /// certificate took three per holder (10,000 holders: 0.3–0.45 s at a million entities).
+    func certificateRecords(
+        _ candidates: String, _ values: [SQLValue]
+    ) throws -> [(id: String, entityID: String, scheme: String, events: [CertificateEvent])] {
+        var records: [(id: String, entityID: String, scheme: String, events: [CertificateEvent])] = []
+        let columns = CertificateEvent.selectColumns.split(separator: ",").map { "ev." + $0.trimmed }.joined(separator: ", ")
+        try database.prepare(
+            """
+            SELECT \(columns), c.entity_id, c.scheme_code FROM certificates c
+            JOIN certificate_events ev ON ev.certificate_id = c.id
+            WHERE c.id IN (\(candidates))
+            ORDER BY c.id, ev.recorded_at, ev.id
+            """
+        ).forEachRow(values) { row in
+            let event = CertificateEvent.from(row)
+            if records.last?.id == event.certificateID {
+                records[records.count - 1].events.append(event)
+            } else {
+                records.append((event.certificateID, row.text(at: 15) ?? "", row.text(at: 16) ?? "", [event]))
+            }
+        }
+        return records
+    }
+
     /// A certificate's holder, scheme and every recorded event.
     func certificateRecord(_ id: String) throws -> (entityID: String, scheme: String, events: [CertificateEvent]) {
         let key = id.lowercased()
@@ -292,26 +318,26 @@ extension Registry {
         _ = try scheme(code)
         let day = day ?? today
         let prefix = try region.map(Self.regionPrefix)
-        var candidates: [String]
+        let candidates: String
+        let values: [SQLValue]
         if recordedAt == nil {
             // Current knowledge: the periods cache answers with an index range scan.
-            candidates = try database.rows(
+            candidates = """
+                SELECT p.certificate_id FROM certificate_periods p
+                WHERE p.scheme_code = ?1 AND p.held_from <= ?2 AND p.held_to >= ?2
                 """
-                SELECT DISTINCT p.certificate_id FROM certificate_periods p
-                WHERE p.scheme_code = ? AND p.held_from <= ?2 AND p.held_to >= ?2
-                """, [.text(code), .text(day.description)]) { $0.text(at: 0) ?? "" }
+            values = [.text(code), .text(day.description)]
         } else {
-            candidates = try database.rows(
-                "SELECT id FROM certificates WHERE scheme_code = ? AND recorded_at <= ?", [.text(code), SQLValue(recordedAt)]) {
-                $0.text(at: 0) ?? ""
-            }
+            candidates = "SELECT id FROM certificates WHERE scheme_code = ?1 AND recorded_at <= ?2"
+            values = [.text(code), SQLValue(recordedAt)]
         }
+        let records = try certificateRecords(candidates, values)
+        let holdersByID = try entities.entities(ids: Set(records.map(\.entityID)))
         var holders: [Holder] = []
-        for id in candidates {
-            let (entityID, scheme, events) = try certificateRecord(id)
+        for (id, entityID, scheme, events) in records {
             let timeline = CertificateTimeline(certificateID: id, events: events, knownAt: recordedAt)
             guard timeline.isHeld(on: day) else { continue }
-            guard let entity = try entities.entity(id: entityID) else { continue }
+            guard let entity = holdersByID[entityID] else { continue }
             if let prefix, !(entity.fields.teryt ?? "").hasPrefix(prefix) { continue }
             holders.append(Holder(
                 entityID: entityID, name: entity.fields.name, nip: entity.fields.nip, teryt: entity.fields.teryt,

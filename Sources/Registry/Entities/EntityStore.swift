@@ -65,6 +65,19 @@ struct EntityStore {
         }
     }
 
+    /// The entities with these ids, by id (one query).
+    func entities(ids: Set<String>) throws -> [String: Entity] {
+        guard !ids.isEmpty else { return [:] }
+        let list = SQLValue.text(JSONValue.array(ids.sorted().map { .string($0) }).canonical)
+        var result: [String: Entity] = [:]
+        try database.prepare("SELECT \(Self.columns) FROM entities WHERE id IN (SELECT value FROM json_each(?))")
+            .forEachRow([list]) { row in
+                let entity = Self.entity(row)
+                result[entity.id] = entity
+            }
+        return result
+    }
+
     /// The entity at `rowid`.
     func entity(rowid: Int64) throws -> Entity? {
         try database.first("SELECT \(Self.columns) FROM entities WHERE rowid = ?", [.integer(rowid)]) { Self.entity($0) }
