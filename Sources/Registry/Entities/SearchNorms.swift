@@ -1,3 +1,5 @@
+import CSQLite
+
 /// Each full-text document's length in tokens, kept densely in `search_norms` (migration 0007):
 /// 1,024 documents per row, one byte each: the length, 255 for 255 tokens or more (ranking then
 /// asks FTS5), 0 where no document is.
@@ -13,11 +15,12 @@ enum SearchNorms {
     static func update(_ database: Database, ranges: [ClosedRange<Int64>]) throws {
         var chunk: Int64 = -1
         var lengths: [UInt32] = []
-        for range in ranges {
-            var start = range.lowerBound
+        // Rowids below 0 (only ever given by hand) keep no length: ranking asks FTS5 for theirs.
+        for range in ranges where range.upperBound >= 0 {
+            var start = max(range.lowerBound, 0)
             while start <= range.upperBound {
                 let number = start / documentsPerChunk
-                let end = min(range.upperBound, (number + 1) * documentsPerChunk - 1)
+                let end = min(range.upperBound, number * documentsPerChunk + (documentsPerChunk - 1))
                 if number != chunk {
                     if chunk >= 0 { try write(database, chunk: chunk, lengths: lengths) }
                     chunk = number
@@ -27,6 +30,7 @@ enum SearchNorms {
                 try forEachLength(database, from: start, to: end) { rowid, length in
                     lengths[Int(rowid - number * documentsPerChunk)] = length
                 }
+                guard end < Int64.max else { break }
                 start = end + 1
             }
         }
@@ -42,8 +46,12 @@ enum SearchNorms {
 
     /// Rowids whose stored length differs from FTS5's (for `check`); at most `limit` of them.
     static func mismatches(_ database: Database, limit: Int = 10) throws -> [Int64] {
+        // One read transaction, so a change committed meanwhile is not taken for a mismatch.
+        let ownTransaction = sqlite3_get_autocommit(database.handle) != 0
+        if ownTransaction { try database.execute("BEGIN") }
+        defer { if ownTransaction { try? database.execute("COMMIT") } }
         let chunks = try database.rows(
-            "SELECT chunk FROM search_norms UNION SELECT id / ?1 FROM entity_search_docsize ORDER BY 1",
+            "SELECT chunk FROM search_norms UNION SELECT id / ?1 FROM entity_search_docsize WHERE id >= 0 ORDER BY 1",
             [.integer(documentsPerChunk)]) { Int64($0.int(at: 0) ?? 0) }
         var found: [Int64] = []
         for chunk in chunks where found.count < limit {

@@ -31,12 +31,18 @@ enum SearchRank {
             sqlite3_bind_pointer(statement, 1, pointer, type, nil)
             _ = sqlite3_step(statement)
         }
-        guard let api, let create = api.pointee.xCreateFunction else { return false }
-        let retained = Unmanaged.passRetained(tally).toOpaque()
-        return create(api, name, nil, rank, nil) == SQLITE_OK
-            && create(api, deferredName, retained, rank) { pointer in
-                if let pointer { Unmanaged<RankTally>.fromOpaque(pointer).release() }
-            } == SQLITE_OK
+        guard let api, let create = api.pointee.xCreateFunction, create(api, name, nil, rank, nil) == SQLITE_OK
+        else { return false }
+        // FTS5 releases the tally when the connection closes; when it refuses the function, nothing
+        // holds it (fts5CreateAux does not call the destructor then).
+        let retained = Unmanaged.passRetained(tally)
+        guard create(api, deferredName, retained.toOpaque(), rank, { pointer in
+            if let pointer { Unmanaged<RankTally>.fromOpaque(pointer).release() }
+        }) == SQLITE_OK else {
+            retained.release()
+            return false
+        }
+        return true
     }
 
     /// bm25's constants (fts5_aux.c).
@@ -69,14 +75,14 @@ enum SearchRank {
         // an exclusivity check on every access.
         let frequencies = query.frequencies
         frequencies.update(repeating: 0)
-        let weights = query.weights
         for index in 0..<instances {
             var phrase: Int32 = 0
             var column: Int32 = 0
             var offset: Int32 = 0
             code = inst(fts, index, &phrase, &column, &offset)
             guard code == SQLITE_OK else { return sqlite3_result_error_code(context, code) }
-            frequencies[Int(phrase)] += Int(column) < weights.count ? weights[Int(column)] : 1.0
+            // Read on every call, as bm25 does: two calls in one statement share this query's state.
+            frequencies[Int(phrase)] += column < count ? arguments.map { sqlite3_value_double($0[Int(column)]) } ?? 1.0 : 1.0
         }
         let row = rowid(fts)
         query.tally?.count(row)
@@ -161,7 +167,6 @@ final class RankTally: @unchecked Sendable {
 
 /// What one query's ranking computes once (as bm25 does), and the chunk of lengths last read.
 private final class RankQuery {
-    let weights: UnsafeMutableBufferPointer<Double>
     let inverseFrequencies: UnsafeMutableBufferPointer<Double>
     let averageLength: Double
     /// Set when this query's inverse document frequency is left to the caller (see `RankTally`).
@@ -182,7 +187,6 @@ private final class RankQuery {
               let phraseCount = functions.xPhraseCount, let queryPhrase = functions.xQueryPhrase,
               let setAuxdata = functions.xSetAuxdata
         else { throw RankFailure(code: SQLITE_ERROR) }
-        let weightValues = (0..<Int(count)).map { index in arguments.map { sqlite3_value_double($0[index]) } ?? 1.0 }
         var rows: Int64 = 0
         var tokens: Int64 = 0
         var code = rowCount(fts, &rows)
@@ -221,8 +225,6 @@ private final class RankQuery {
                                  UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK, let statement
         else { throw RankFailure(code: sqlite3_errcode(database)) }
         self.statement = statement
-        weights = .allocate(capacity: weightValues.count)
-        _ = weights.initialize(from: weightValues)
         inverseFrequencies = .allocate(capacity: inverse.count)
         _ = inverseFrequencies.initialize(from: inverse)
         frequencies = .allocate(capacity: inverse.count)
@@ -240,7 +242,6 @@ private final class RankQuery {
 
     deinit {
         sqlite3_finalize(statement)
-        weights.deallocate()
         inverseFrequencies.deallocate()
         frequencies.deallocate()
         chunk.deallocate()

@@ -61,7 +61,7 @@ struct PartitionedRanking: Sendable {
 
     /// `parts` consecutive ranges covering every rowid.
     static func ranges(parts: Int, lastRowid: Int64) -> [ClosedRange<Int64>] {
-        let size = max(1, (lastRowid + Int64(parts) - 1) / Int64(parts))
+        let size = max(1, lastRowid / Int64(parts) + 1)
         return (0..<Int64(parts)).map { part in
             let lower = part == 0 ? Int64.min : part * size + 1
             let upper = part == Int64(parts) - 1 ? Int64.max : (part + 1) * size

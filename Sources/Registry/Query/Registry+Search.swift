@@ -27,7 +27,8 @@ extension Registry {
         if conditions.isEmpty, let limit, let parts = try searchPartitions() {
             let ranking = PartitionedRanking(
                 path: database.path, match: match, phrases: SearchText.phrases(text), limit: max(0, limit), weights: weights)
-            if let found = try ranking.run(parts: parts.count, lastRowid: parts.lastRowid) {
+            // Should the extra connections fail (no file descriptors left, say), one connection answers.
+            if let found = try? ranking.run(parts: parts.count, lastRowid: parts.lastRowid) {
                 for (entity, rank) in found { try body(entity, rank) }
                 return
             }

@@ -87,6 +87,20 @@ struct SearchRankTests {
         }
     }
 
+    @Test("two rankings with different weights in one statement each get their own weights")
+    func weightsPerCall() throws {
+        let test = try Self.populated()
+        func pairs(_ function: String) throws -> [[Double]] {
+            try test.registry.database.rows(
+                "SELECT \(function)(entity_search), \(function)(entity_search, \(Self.weights)) FROM entity_search WHERE entity_search MATCH 'kuchnia*' ORDER BY rowid"
+            ) { [$0.double(at: 0) ?? 0, $0.double(at: 1) ?? 0] }
+        }
+        let ours = try pairs(SearchRank.name)
+        #expect(ours.count > 10)
+        #expect(ours == (try pairs("bm25")))
+        #expect(ours.contains { $0[0] != $0[1] })
+    }
+
     @Test("rowid ranges for parts cover every rowid once")
     func partitionRanges() {
         for (parts, last) in [(2, Int64(1_000_000)), (3, 10), (4, 3), (2, 1)] {
@@ -124,7 +138,7 @@ struct SearchRankTests {
         let test = try Self.populated()
         let database = test.registry.database
         #expect(try test.registry.check().problems.isEmpty)
-        // A wrong length for document 5: check names it.
+        // Chunk 0 rewritten: rowid 1 loses its length (the first mismatch check names), 20 and 21 get 255.
         try database.run("UPDATE search_norms SET lengths = x'0000000000000000000000000000000000000000FFFF0000' WHERE chunk = 0")
         #expect(try SearchNorms.mismatches(database).first == 1)
         #expect(try test.registry.check().problems.contains { $0.hasPrefix("search_norms:") && $0.contains("rowid 1 ") })
