@@ -17,6 +17,8 @@ public final class Database {
     /// string every time, which `==` recognises by its storage without hashing the whole text
     /// (measured for a 600-byte statement: 18 ns against 260 ns for the dictionary look-up).
     private var recent: [(sql: String, statement: Statement)] = []
+    /// The page cache of a connection that writes, in KiB.
+    private static let cacheKiB = 32_768
 
     /// How to open the file.
     public enum Access: Sendable {
@@ -67,7 +69,7 @@ public final class Database {
                 // FULL: a command that reported success survives a power cut too (one fsync per commit).
                 try execute("PRAGMA synchronous = FULL")
                 // 32 MiB of page cache, so a large import spills to the WAL less often (within the memory budget).
-                try execute("PRAGMA cache_size = -32768")
+                try execute("PRAGMA cache_size = -\(Self.cacheKiB)")
                 // Temporary files for large sorts and journals, so memory stays bounded: SQLite keeps
                 // the first 64 KiB of a statement or savepoint journal in memory anyway, and a sort
                 // spills to a file only past what the page cache may hold.
@@ -227,7 +229,7 @@ public final class Database {
     /// tried: no faster here, and each keeps its own buffer.)
     public func withSmallMemory<T>(_ body: () throws -> T) throws -> T {
         try execute("PRAGMA cache_size = -4096")
-        defer { try? execute("PRAGMA cache_size = -32768") }
+        defer { try? execute("PRAGMA cache_size = -\(Self.cacheKiB)") }
         return try body()
     }
 

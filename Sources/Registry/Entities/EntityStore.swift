@@ -67,15 +67,33 @@ struct EntityStore {
 
     /// The entities with these ids, by id (one query).
     func entities(ids: Set<String>) throws -> [String: Entity] {
-        guard !ids.isEmpty else { return [:] }
-        let list = SQLValue.text(JSONValue.array(ids.sorted().map { .string($0) }).canonical)
         var result: [String: Entity] = [:]
-        try database.prepare("SELECT \(Self.columns) FROM entities WHERE id IN (SELECT value FROM json_each(?))")
-            .forEachRow([list]) { row in
-                let entity = Self.entity(row)
-                result[entity.id] = entity
-            }
+        try Self.forEachEntity(in: database, column: "id", values: ids.sorted().map { .string($0) }) { entity, _ in
+            result[entity.id] = entity
+        }
         return result
+    }
+
+    /// The entities at these rowids, by rowid (one query), read through `database`: a search part's
+    /// own connection, inside its read transaction.
+    static func entities(in database: Database, rowids: [Int64]) throws -> [Int64: Entity] {
+        var result: [Int64: Entity] = [:]
+        try forEachEntity(in: database, column: "rowid", values: rowids.map { .int(Int($0)) }) { entity, rowid in
+            result[rowid] = entity
+        }
+        return result
+    }
+
+    /// Each entity whose `column` (id or rowid) is one of `values`, with its rowid.
+    private static func forEachEntity(
+        in database: Database, column: String, values: [JSONValue], _ body: (Entity, Int64) -> Void
+    ) throws {
+        precondition(column == "id" || column == "rowid")
+        guard !values.isEmpty else { return }
+        try database.prepare("SELECT \(columns), rowid FROM entities WHERE \(column) IN (SELECT value FROM json_each(?))")
+            .forEachRow([.text(JSONValue.array(values).canonical)]) { row in
+                body(entity(row), Int64(row.int(at: 26) ?? 0))
+            }
     }
 
     /// The entity at `rowid`.

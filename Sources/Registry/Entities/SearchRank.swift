@@ -61,7 +61,7 @@ enum SearchRank {
         } else {
             do {
                 let tally = userData(fts).map { Unmanaged<RankTally>.fromOpaque($0).takeUnretainedValue() }
-                query = try RankQuery(api: api, fts: fts, context: context, count: count, arguments: arguments, tally: tally)
+                query = try RankQuery(api: api, fts: fts, context: context, tally: tally)
             } catch let code as RankFailure {
                 return sqlite3_result_error_code(context, code.code)
             } catch {
@@ -81,8 +81,10 @@ enum SearchRank {
             var offset: Int32 = 0
             code = inst(fts, index, &phrase, &column, &offset)
             guard code == SQLITE_OK else { return sqlite3_result_error_code(context, code) }
-            // Read on every call, as bm25 does: two calls in one statement share this query's state.
-            frequencies[Int(phrase)] += column < count ? arguments.map { sqlite3_value_double($0[Int(column)]) } ?? 1.0 : 1.0
+            // Weights are read on every call, as bm25 does: two calls in one statement share `query`.
+            var weight = 1.0
+            if column < count, let arguments { weight = sqlite3_value_double(arguments[Int(column)]) }
+            frequencies[Int(phrase)] += weight
         }
         let row = rowid(fts)
         query.tally?.count(row)
@@ -174,13 +176,12 @@ private final class RankQuery {
     /// Per-phrase weighted hit counts of the current row.
     let frequencies: UnsafeMutableBufferPointer<Double>
     private let statement: OpaquePointer
-    /// The chunk `lengths` holds (its number, at index 0) and its lengths (from index 1).
+    /// The number of the chunk `lengths` holds (-1: none yet).
     private let chunk: UnsafeMutablePointer<Int64>
     private let lengths: UnsafeMutableBufferPointer<UInt32>
 
     init(
-        api: UnsafePointer<Fts5ExtensionApi>, fts: OpaquePointer, context: OpaquePointer, count: Int32,
-        arguments: UnsafeMutablePointer<OpaquePointer?>?, tally: RankTally?
+        api: UnsafePointer<Fts5ExtensionApi>, fts: OpaquePointer, context: OpaquePointer, tally: RankTally?
     ) throws {
         let functions = api.pointee
         guard let rowCount = functions.xRowCount, let totalSize = functions.xColumnTotalSize,

@@ -15,15 +15,36 @@ struct ImportBatch {
         _ database: Database, id: String, target: String, fileName: String, sha256: String, encoding: String,
         delimiter: String, options: String, context: ChangeContext
     ) throws -> ImportBatch {
+        try insert(database, id: id, target: target, fileName: fileName, sha256: sha256, encoding: encoding,
+                   delimiter: delimiter, options: options, counts: Counts(), context: context, finishedAt: "")
+        return ImportBatch(id: id)
+    }
+
+    /// Writes a finished row in one go, after the batch's changes: for TERYT imports, which the first
+    /// migrations run before 0006 lets a row be finished later. (SQLite then checks the rows naming
+    /// the batch at commit by scanning the tables that reference batches, once per TERYT edition.)
+    static func recordFinished(
+        _ database: Database, id: String, target: String, fileName: String, sha256: String, encoding: String,
+        delimiter: String, options: String, counts: Counts, context: ChangeContext, finishedAt: String
+    ) throws {
+        try insert(database, id: id, target: target, fileName: fileName, sha256: sha256, encoding: encoding,
+                   delimiter: delimiter, options: options, counts: counts, context: context, finishedAt: finishedAt)
+    }
+
+    private static func insert(
+        _ database: Database, id: String, target: String, fileName: String, sha256: String, encoding: String,
+        delimiter: String, options: String, counts: Counts, context: ChangeContext, finishedAt: String
+    ) throws {
         try database.run(
             """
             INSERT INTO import_batches (id, target, file_name, file_sha256, encoding, delimiter, options, rows,
                 inserted, updated, unchanged, rejected, actor, started_at, finished_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, ?, ?, '')
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [.text(id), .text(target), .text(fileName), .text(sha256), .text(encoding), .text(delimiter),
-             .text(options), .text(context.actor), .text(context.recordedAt)])
-        return ImportBatch(id: id)
+             .text(options), .integer(Int64(counts.rows)), .integer(Int64(counts.inserted)),
+             .integer(Int64(counts.updated)), .integer(Int64(counts.unchanged)), .integer(Int64(counts.rejected)),
+             .text(context.actor), .text(context.recordedAt), .text(finishedAt)])
     }
 
     /// Records the counts and the finish time; the row cannot change after this.

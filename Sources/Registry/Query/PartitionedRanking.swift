@@ -50,10 +50,7 @@ struct PartitionedRanking: Sendable {
             let best = workers.flatMap(\.ranked)
                 .sorted { ($0.rank, $0.rowid) < ($1.rank, $1.rowid) }
                 .prefix(limit)
-            let list = SQLValue.text("[" + best.map { String($0.rowid) }.joined(separator: ",") + "]")
-            var entities: [Int64: Entity] = [:]
-            try database.prepare("SELECT \(EntityStore.columns), rowid FROM entities WHERE rowid IN (SELECT value FROM json_each(?))")
-                .forEachRow([list]) { row in entities[Int64(row.int(at: 26) ?? 0)] = EntityStore.entity(row) }
+            let entities = try EntityStore.entities(in: database, rowids: best.map(\.rowid))
             return best.compactMap { ranked in entities[ranked.rowid].map { ($0, ranked.rank * factor) } }
         }
         return nil

@@ -37,6 +37,7 @@ extension Registry {
             .map { "e." + $0.trimmed }.joined(separator: ", ")
         // bm25's scores, computed without a docsize look-up per match (SearchRank).
         let rank = "\(SearchRank.name)(entity_search, \(weights))"
+        let deferredRank = "\(SearchRank.deferredName)(entity_search, \(weights))"
         var sql: String
         let tally = search.rankTally
         tally.reset()
@@ -47,7 +48,7 @@ extension Registry {
             values.append(.integer(Int64(max(0, limit))))
             sql = """
                 SELECT \(columns), r.rank FROM
-                    (SELECT rowid, \(rank.replacingOccurrences(of: SearchRank.name, with: SearchRank.deferredName)) AS rank
+                    (SELECT rowid, \(deferredRank) AS rank
                      FROM entity_search WHERE entity_search MATCH ?1
                      ORDER BY rank, rowid LIMIT ?\(values.count)) r
                 JOIN entities e ON e.rowid = r.rowid

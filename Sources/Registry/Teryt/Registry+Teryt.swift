@@ -105,19 +105,12 @@ extension Registry {
             let report = TerytImportReport(
                 edition: edition, units: units.count, added: added, renamed: renamed, abolished: abolished,
                 unchanged: unchanged, batchID: batchID)
-            // Written last, unlike CSV imports (`ImportBatch`): the dictionary is also loaded by the first
-            // migrations, before 0006 allows a batch row to be finished. (The cost is SQLite's foreign-key
-            // scan of the tables naming batches, once per TERYT edition.)
-            try database.run(
-                """
-                INSERT INTO import_batches (id, target, file_name, file_sha256, encoding, delimiter, options, rows,
-                    inserted, updated, unchanged, rejected, actor, started_at, finished_at)
-                VALUES (?, 'teryt', ?, ?, ?, ';', '{}', ?, ?, ?, ?, 0, ?, ?, ?)
-                """,
-                [.text(batchID), .text((fileName as NSString).lastPathComponent), .text(sha),
-                 .text(reader.encoding.rawValue), .integer(Int64(units.count)), .integer(Int64(added)),
-                 .integer(Int64(renamed + abolished)), .integer(Int64(unchanged)), .text(actor),
-                 .text(context.recordedAt), .text(clock.timestamp())])
+            try ImportBatch.recordFinished(
+                database, id: batchID, target: "teryt", fileName: (fileName as NSString).lastPathComponent, sha256: sha,
+                encoding: reader.encoding.rawValue, delimiter: ";", options: "{}",
+                counts: ImportBatch.Counts(rows: units.count, inserted: added, updated: renamed + abolished,
+                                           unchanged: unchanged, rejected: 0),
+                context: context, finishedAt: clock.timestamp())
             // One entry per dictionary import; each unit's before and after are in teryt_unit_versions.
             try audit.append(
                 recordedAt: context.recordedAt, actor: context.actor, action: "teryt.import", objectType: "import_batch",
