@@ -133,7 +133,8 @@ public final class Registry {
     /// The recorded time never goes back behind the newest audit entry, so recorded-time order and
     /// audit order agree even if the system clock steps back.
     func write<T>(_ body: (ChangeContext) throws -> T) throws -> T {
-        try database.transaction {
+        defer { search.transactionEnded() }
+        return try database.transaction {
             audit.invalidate()
             do {
                 var recordedAt = clock.timestamp()

@@ -36,7 +36,18 @@ public final class Database {
     }()
 
     /// Opens `path` and sets foreign keys, WAL, synchronous=FULL and the busy timeout.
-    public init(path: String, access: Access, busyTimeoutMilliseconds: Int32 = 30_000) throws {
+    public convenience init(path: String, access: Access, busyTimeoutMilliseconds: Int32 = 30_000) throws {
+        try self.init(path: path, access: access, busyTimeoutMilliseconds: busyTimeoutMilliseconds, scratch: false)
+    }
+
+    /// Opens a new, empty private file for work copied into a registry later. It has no journal
+    /// and is never synced: a crash loses only the scratch, and the caller deletes it when done.
+    static func scratch(path: String) throws -> Database {
+        unlink(path)  // one left behind by a killed process
+        return try Database(path: path, access: .readWriteCreate, busyTimeoutMilliseconds: 0, scratch: true)
+    }
+
+    private init(path: String, access: Access, busyTimeoutMilliseconds: Int32, scratch: Bool) throws {
         self.path = path
         let exists = Self.fileExists(path)
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
@@ -64,7 +75,10 @@ public final class Database {
         sqlite3_extended_result_codes(handle, 1)
         do {
             try execute("PRAGMA foreign_keys = ON")
-            if access != .readOnly {
+            if scratch {
+                // A small cache: the scratch work runs beside an import, within its memory budget.
+                try execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -4096; PRAGMA temp_store = FILE")
+            } else if access != .readOnly {
                 try execute("PRAGMA journal_mode = WAL")
                 // FULL: a command that reported success survives a power cut too (one fsync per commit).
                 try execute("PRAGMA synchronous = FULL")

@@ -107,6 +107,10 @@ public struct Migrator: Sendable {
                     "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
                     [.integer(Int64(migration.version)), .text(migration.name), .text(migration.checksum), .text(now())])
                 try database.execute("PRAGMA user_version = \(migration.version)")
+                // A migration may edit table definitions in place (0008): a new schema version makes
+                // every connection, this one included, read the schema again before its next statement.
+                let schemaVersion = try database.scalarInt("PRAGMA schema_version") ?? 0
+                try database.execute("PRAGMA schema_version = \(schemaVersion + 1)")
                 try afterEach(database, migration)
             }
         }

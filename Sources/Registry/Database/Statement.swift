@@ -95,6 +95,20 @@ public final class Statement {
         while try step() {}
     }
 
+    /// Binds `row`'s values in order (its texts without copying them), runs to completion and resets.
+    func execute(_ row: EncodedRow) throws {
+        sqlite3_reset(handle)
+        try row.withBindings(self) {
+            defer { sqlite3_reset(handle) }
+            while try step() {}
+        }
+    }
+
+    /// The error for a failed bind of this statement.
+    func bindError(_ code: Int32) -> RegistryError {
+        database.error(code: code, sql: sql)
+    }
+
     /// The number of parameters the statement takes (the largest `?NNN` it uses).
     public var parameterCount: Int { Int(sqlite3_bind_parameter_count(handle)) }
 

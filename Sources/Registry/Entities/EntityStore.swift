@@ -178,30 +178,39 @@ struct EntityStore {
         _ entity: Entity, previous: Entity?, change: String, reason: String?, context: ChangeContext,
         digest: inout BatchDigest, knownRowid: Int64? = nil
     ) throws -> Int64 {
-        let data = Self.dataValues(entity.fields, closedOn: entity.closedOn, closeReason: entity.closeReason)
-        let values: [SQLValue] = [
-            .text(entity.id), .integer(Int64(entity.version)), .text(change), SQLValue(reason),
-            .text(context.recordedAt), .text(context.actor), SQLValue(context.batchID),
-        ] + data
+        // One array: the bookkeeping, the data columns, and for an insert created_at (?30).
+        var values: [SQLValue] = []
+        values.reserveCapacity(BatchDigest.columns.count + 1)
+        values.append(.text(entity.id))
+        values.append(.integer(Int64(entity.version)))
+        values.append(.text(change))
+        values.append(SQLValue(reason))
+        values.append(.text(context.recordedAt))
+        values.append(.text(context.actor))
+        values.append(SQLValue(context.batchID))
+        values.append(contentsOf: Self.dataValues(entity.fields, closedOn: entity.closedOn, closeReason: entity.closeReason))
         let rowid: Int64
         if let previous {
             rowid = try knownRowid ?? self.rowid(of: entity.id)
             try database.run(Self.keepSQL, [.integer(rowid)])
             let old = Self.dataValues(previous.fields, closedOn: previous.closedOn, closeReason: previous.closeReason)
-            let update = try database.cached(Self.updateSQL(changed: zip(data, old).map { $0 != $1 }))
+            let update = try database.cached(Self.updateSQL(changed: zip(values[7...], old).map { $0 != $1 }))
             try update.execute(Array(values.prefix(update.parameterCount)))
+            if context.batchID != nil { digest.add(values, rowid: rowid) }
         } else {
-            try database.run(Self.insertSQL, values + [.text(entity.createdAt)])
-            rowid = database.lastInsertRowID
+            values.append(.text(entity.createdAt))
+            let insert = try database.cached(Self.insertSQL)
+            rowid = try digest.record(values, version: Int64(entity.version)) { encoded in
+                try insert.execute(encoded)
+                return database.lastInsertRowID
+            }
         }
         if context.batchID == nil {
             try audit.append(
                 recordedAt: context.recordedAt, actor: context.actor, action: "entity.\(change)", objectType: "entity",
                 objectID: entity.id, beforeText: previous?.auditText, afterText: entity.auditText, batchID: nil)
-        } else {
-            digest.add(values, rowid: rowid)
         }
-        try search.update(rowid: rowid)
+        try search.update(rowid: rowid, fields: entity.fields)
         return rowid
     }
 

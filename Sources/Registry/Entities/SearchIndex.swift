@@ -9,6 +9,12 @@ import CSQLite
 final class SearchIndex {
     private unowned let database: Database
     private var deferred: [ClosedRange<Int64>]?
+    /// While a load into an empty registry runs: the index being built beside it (see `SearchBuild`).
+    private var build: SearchBuild?
+    /// The scratch file attached to the connection by `install`, until the transaction ends.
+    private var attachedBuild: String?
+    /// Whether the last flush installed an index built beside the load (for tests).
+    private(set) var builtLastLoadBeside = false
     /// What `registry_rank_deferred` left out of the connection's last ranking.
     let rankTally = RankTally()
 
@@ -33,9 +39,20 @@ final class SearchIndex {
         SearchRank.register(on: database.handle, tally: rankTally)
     }
 
-    /// Re-indexes the entity at `rowid` now, or at `flush()` while deferring.
-    func update(rowid: Int64) throws {
+    /// Re-indexes the entity at `rowid` now, or at `flush()` while deferring. While an index is
+    /// built beside a load, `fields` (the entity as written) go to the build.
+    func update(rowid: Int64, fields: EntityFields? = nil) throws {
         guard deferred != nil else { return try write([rowid...rowid]) }
+        if let build {
+            if let fields {
+                build.add(SearchBuild.Document(rowid: rowid, name: fields.name, city: fields.city,
+                                               street: fields.street, note: fields.note))
+            } else {
+                // Text the build was not given (certificate scopes): index everything in place instead.
+                build.close()
+                self.build = nil
+            }
+        }
         // Kept as ranges: an import's new rows are consecutive, so a million of them are one range.
         if let last = deferred?.last, last.upperBound + 1 == rowid {
             deferred?.removeLast()
@@ -50,20 +67,60 @@ final class SearchIndex {
         deferred = deferred ?? []
     }
 
+    /// While deferring into a registry with no entities (and so an empty index): builds the index
+    /// on a second thread from the entities as they are written. Without a file beside the
+    /// database (or when it cannot be made), the index is written in place at `flush()` as usual.
+    func beginBuilding() {
+        guard deferred != nil, build == nil, !database.path.isEmpty, database.path != ":memory:",
+              let sql = try? Self.tableSQL(database)
+        else { return }
+        build = try? SearchBuild(path: database.path + "-search", tableSQL: sql)
+    }
+
     /// Writes the collected updates and stops deferring.
     func flush() throws {
         guard let ranges = deferred else { return }
         deferred = nil
+        builtLastLoadBeside = false
+        if let build {
+            self.build = nil
+            defer { build.close() }
+            // A build that failed (its scratch disk full, say) costs only time: the index is then
+            // written in place, where a real problem with the registry's own disk shows itself.
+            if (try? build.finish()) != nil {
+                attachedBuild = build.path
+                try SearchBuild.install(from: build.path, into: database, tableSQL: try Self.tableSQL(database))
+                try SearchNorms.update(database, ranges: Self.merged(ranges))
+                builtLastLoadBeside = true
+                return
+            }
+        }
         try write(ranges)
     }
 
     /// Drops the collected updates (the transaction they belonged to rolled back).
     func discard() {
         deferred = nil
+        build?.close()
+        build = nil
     }
 
-    private func write(_ ranges: [ClosedRange<Int64>]) throws {
-        // A row changed twice is listed twice: merge overlapping and touching ranges first.
+    /// Detaches a built index's scratch file once the transaction that copied it has ended.
+    func transactionEnded() {
+        discard()
+        guard attachedBuild != nil else { return }
+        attachedBuild = nil
+        try? database.execute("DETACH DATABASE search_build")
+    }
+
+    private static func tableSQL(_ database: Database) throws -> String {
+        guard let sql = try database.scalarText("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'entity_search'")
+        else { throw RegistryError.integrity(["the full-text index table entity_search is missing"]) }
+        return sql
+    }
+
+    /// A row changed twice is listed twice: overlapping and touching ranges merged, in order.
+    private static func merged(_ ranges: [ClosedRange<Int64>]) -> [ClosedRange<Int64>] {
         var merged: [ClosedRange<Int64>] = []
         for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
             if let last = merged.last, range.lowerBound <= last.upperBound + 1 {
@@ -72,6 +129,11 @@ final class SearchIndex {
                 merged.append(range)
             }
         }
+        return merged
+    }
+
+    private func write(_ ranges: [ClosedRange<Int64>]) throws {
+        let merged = Self.merged(ranges)
         // In chunks of rowids, so each statement's list stays small however large the import.
         var chunk: [ClosedRange<Int64>] = []
         for range in merged {

@@ -21,21 +21,39 @@ struct BatchDigest {
     private var hasher = SHA256()
     private var updates: [(rowid: Int64, version: Int64, hash: SHA256.Digest)] = []
     private(set) var count = 0
+    /// Reused for every version, so encoding one allocates nothing.
+    private var encoding = EncodedRow()
 
     /// Adds a version written by the batch: `values` in `columns` order, for the entity at `rowid`.
     mutating func add(_ values: [SQLValue], rowid: Int64) {
-        var encoding = Self.encodingBuffer(capacity: 512)
-        for value in values { Self.encode(value, into: &encoding) }
+        encoding.removeAll()
+        for value in values { encoding.append(value) }
         let version: Int64
         if values.count > 1, case let .integer(number) = values[1] { version = number } else { version = 0 }
-        add(hash: SHA256.hash(data: encoding), rowid: rowid, version: version)
+        add(encoded: encoding, rowid: rowid, version: version)
+    }
+
+    /// Encodes `values` (`columns` first; more may follow) into a reused buffer, lets `write` bind
+    /// and run them from it, and adds the version at the rowid `write` returns.
+    mutating func record(_ values: [SQLValue], version: Int64, write: (EncodedRow) throws -> Int64) rethrows -> Int64 {
+        encoding.removeAll()
+        for value in values { encoding.append(value) }
+        let rowid = try write(encoding)
+        add(encoded: encoding, rowid: rowid, version: version)
+        return rowid
+    }
+
+    /// Adds version `version` of the entity at `rowid`, whose first `columns.count` values are
+    /// encoded in `row` (more may follow).
+    mutating func add(encoded row: EncodedRow, rowid: Int64, version: Int64) {
+        add(hash: row.withPrefix(values: Self.columns.count) { SHA256.hash(data: $0) }, rowid: rowid, version: version)
     }
 
     /// Adds a version read back from a statement whose first `columns.count` columns are `columns`.
     mutating func add(row: Statement, rowid: Int64) {
-        var encoding = Self.encodingBuffer(capacity: 512)
-        for index in 0..<Int32(Self.columns.count) { Self.encode(row, index, into: &encoding) }
-        add(hash: SHA256.hash(data: encoding), rowid: rowid, version: Int64(row.int(at: 1) ?? 0))
+        encoding.removeAll()
+        for index in 0..<Int32(Self.columns.count) { encoding.append(row, index) }
+        add(encoded: encoding, rowid: rowid, version: Int64(row.int(at: 1) ?? 0))
     }
 
     private mutating func add(hash: SHA256.Digest, rowid: Int64, version: Int64) {
@@ -54,61 +72,6 @@ struct BatchDigest {
             update.hash.withUnsafeBytes { hasher.update(bufferPointer: $0) }
         }
         return hasher.finalize().hexString
-    }
-
-    private static func encodingBuffer(capacity: Int) -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(capacity)
-        return bytes
-    }
-
-    private static func encode(_ value: SQLValue, into bytes: inout [UInt8]) {
-        switch value {
-        case .null:
-            bytes.append(0)
-        case let .integer(number):
-            bytes.append(1)
-            appendLittleEndian(UInt64(bitPattern: number), to: &bytes)
-        case let .real(number):
-            bytes.append(2)
-            appendLittleEndian(number.bitPattern, to: &bytes)
-        case let .text(text):
-            bytes.append(3)
-            var text = text
-            text.withUTF8 { utf8 in
-                appendLittleEndian(UInt64(utf8.count), to: &bytes)
-                bytes.append(contentsOf: utf8)
-            }
-        case let .blob(blob):
-            bytes.append(4)
-            appendLittleEndian(UInt64(blob.count), to: &bytes)
-            bytes.append(contentsOf: blob)
-        }
-    }
-
-    private static func encode(_ row: Statement, _ index: Int32, into bytes: inout [UInt8]) {
-        switch row.type(at: index) {
-        case SQLITE_NULL:
-            bytes.append(0)
-        case SQLITE_INTEGER:
-            bytes.append(1)
-            appendLittleEndian(UInt64(bitPattern: Int64(sqlite3_column_int64(row.handle, index))), to: &bytes)
-        case SQLITE_FLOAT:
-            bytes.append(2)
-            appendLittleEndian(sqlite3_column_double(row.handle, index).bitPattern, to: &bytes)
-        case SQLITE_BLOB:
-            encode(row.value(at: index), into: &bytes)
-        default:
-            bytes.append(3)
-            row.withUTF8(at: index) { utf8 in
-                appendLittleEndian(UInt64(utf8.count), to: &bytes)
-                bytes.append(contentsOf: utf8)
-            }
-        }
-    }
-
-    private static func appendLittleEndian(_ value: UInt64, to bytes: inout [UInt8]) {
-        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
 }
 

@@ -21,6 +21,8 @@ struct EntityRowImporter: RowImporter {
     private var deferredIndexes: DeferredIndexes?
     /// The file's column for each entity field (by `EntityField.ordinal`), found on the first row.
     private var fieldColumns: [Int?]?
+    /// The file's columns for what is not an entity field, found on the first row (no look-up by name per row).
+    private var otherColumns: OtherColumns?
     /// Covers every version this import writes; its audit entry carries the result.
     private var digest = BatchDigest()
     /// SQLITE_CONSTRAINT_UNIQUE, a C macro Swift does not import.
@@ -36,6 +38,7 @@ struct EntityRowImporter: RowImporter {
     mutating func begin() throws {
         deferredIndexes = allowsBulkLoad ? try DeferredIndexes.dropIfEmpty(registry.database) : nil
         intoEmptyRegistry = deferredIndexes != nil
+        if intoEmptyRegistry { registry.search.beginBuilding() }
     }
 
     /// In a bulk load, building the unique indexes is what finds two rows with one identifier;
@@ -126,10 +129,13 @@ struct EntityRowImporter: RowImporter {
         let row = prepared.row
         let columns = fieldColumns ?? EntityField.allCases.map { row.map.columnOfField[$0.rawValue] }
         fieldColumns = columns
+        let other = otherColumns ?? OtherColumns(row.map)
+        otherColumns = other
         var given = prepared.fields
         var terytFromNames = false
-        if given.teryt == nil, let gmina = row.nonEmpty("gmina") {
-            given.teryt = try commune(gmina, county: row.nonEmpty("powiat"), voivodeship: row.nonEmpty("wojewodztwo"))
+        if given.teryt == nil, let gmina = other.nonEmpty(other.gmina, in: row) {
+            given.teryt = try commune(gmina, county: other.nonEmpty(other.powiat, in: row),
+                                      voivodeship: other.nonEmpty(other.wojewodztwo, in: row))
             terytFromNames = true
         }
         let (id, nip, krs, regon) = (prepared.id, given.nip, given.krs, given.regon)
@@ -176,8 +182,8 @@ struct EntityRowImporter: RowImporter {
             fields.operatorID = try validator.resolveOperator(reference)
         }
         try validator.rules.checkKindRules(fields)
-        let closedOn = try closing(row, current: current)
-        let closeReason = row["close_reason"].map { $0.isEmpty ? nil : $0 } ?? current?.closeReason
+        let closedOn = try closing(row.cell(other.closedOn), current: current)
+        let closeReason = row.cell(other.closeReason).map { $0.isEmpty ? nil : $0 } ?? current?.closeReason
         // A new row's identifiers were all looked up above and matched nothing; a matched entity's
         // other identifiers must not belong to someone else.
         if matchedByIdentifier { try store.checkUnique(fields, exceptID: current?.id ?? id, current: current?.fields) }
@@ -234,8 +240,8 @@ struct EntityRowImporter: RowImporter {
     }
 
     /// The closing date the row asks for: its `closed_on` cell when the file has that column.
-    private func closing(_ row: ImportRow, current: Entity?) throws -> LocalDate? {
-        guard let text = row["closed_on"] else { return current?.closedOn }
+    private func closing(_ cell: String?, current: Entity?) throws -> LocalDate? {
+        guard let text = cell else { return current?.closedOn }
         guard !text.isEmpty else { return nil }
         let date = try LocalDate.parse(text, field: "closed_on")
         return date
@@ -263,14 +269,39 @@ struct EntityRowImporter: RowImporter {
     }
 }
 
+/// The columns an entity row is read by besides its fields: commune names and the closing columns.
+private struct OtherColumns {
+    let gmina, powiat, wojewodztwo, closedOn, closeReason: Int?
+
+    init(_ map: HeaderMap) {
+        gmina = map.columnOfField["gmina"]
+        powiat = map.columnOfField["powiat"]
+        wojewodztwo = map.columnOfField["wojewodztwo"]
+        closedOn = map.columnOfField["closed_on"]
+        closeReason = map.columnOfField["close_reason"]
+    }
+
+    func nonEmpty(_ column: Int?, in row: ImportRow) -> String? {
+        guard let value = row.cell(column), !value.isEmpty else { return nil }
+        return value
+    }
+}
+
 /// Two rows of a file bulk-loaded into an empty registry share an identifier: the import is redone
 /// row by row, which names each such row.
 struct BulkLoadClash: Error {}
 
 /// An entity row after the reading thread's work: its identifiers normalised and its cells validated.
-struct PreparedEntityRow: Sendable {
+/// A class, so handing it on is one reference count rather than one per string it holds.
+final class PreparedEntityRow: Sendable {
     let row: ImportRow
     let id: String?
     /// The given cells as a new entity's fields (NIP, KRS and REGON normalised; the operator as written).
     let fields: EntityFields
+
+    init(row: ImportRow, id: String?, fields: EntityFields) {
+        self.row = row
+        self.id = id
+        self.fields = fields
+    }
 }

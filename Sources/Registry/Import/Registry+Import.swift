@@ -117,6 +117,7 @@ extension Registry {
                     if report.rows % 10_240 < batch.records.count {
                         progress?(ImportProgress(rows: report.rows, bytesRead: batch.bytesRead, totalBytes: reader.totalBytes))
                     }
+                    pipeline.recycle(consume batch)
                 }
                 progress?(ImportProgress(rows: report.rows, bytesRead: reader.totalBytes ?? 0, totalBytes: reader.totalBytes))
                 guard report.rows > 0 else {

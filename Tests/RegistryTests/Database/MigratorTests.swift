@@ -69,7 +69,32 @@ struct MigratorTests {
             INSERT INTO entity_search (rowid, name) VALUES (2, 'fundacja fixture');
             INSERT OR REPLACE INTO search_norms (chunk, lengths) VALUES (0, x'000302');
             """,
+        8: """
+            INSERT INTO entities (id, version, change, actor, kind, name, closed_on, created_at, updated_at)
+            VALUES ('01900000-0000-7000-8000-000000000008', 2, 'close', 'fixture', 'kgw', 'KGW Fixture', '2025-01-08',
+                    '2025-01-07T00:00:00.000000Z', '2025-01-08T00:00:00.000000Z');
+            INSERT INTO entity_versions (entity_id, version, change, recorded_at, actor, kind, name)
+            VALUES ('01900000-0000-7000-8000-000000000008', 1, 'reopen', '2025-01-07T00:00:00.000000Z', 'fixture',
+                    'kgw', 'KGW Fixture');
+            """,
     ]
+
+    @Test("writing an entity version checks its change without a temporary b-tree, and still refuses unknown ones")
+    func changeChecks() throws {
+        let test = try TestRegistry()
+        let database = test.registry.database
+        for table in ["entities", "entity_versions"] {
+            let opcodes = try database.rows("EXPLAIN INSERT INTO \(table) (change) VALUES (?)") { $0.text(at: 1) ?? "" }
+            #expect(opcodes.contains("Insert") && !opcodes.contains("OpenEphemeral"), "\(table): \(opcodes)")
+        }
+        #expect(throws: RegistryError.self) {
+            try database.execute("""
+                INSERT INTO entities (id, version, change, actor, kind, name, created_at, updated_at)
+                VALUES ('01900000-0000-7000-8000-0000000000ff', 1, 'moved', 'x', 'kgw', 'K', '2025', '2025')
+                """)
+        }
+        #expect(try database.scalarInt("SELECT count(*) FROM entities") == 0)
+    }
 
     @Test("a new registry gets every migration, recorded with its checksum, and the TERYT dictionary")
     func newRegistry() throws {

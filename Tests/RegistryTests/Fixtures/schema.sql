@@ -76,7 +76,7 @@ CREATE TABLE entities (
     created_at     TEXT NOT NULL,
     updated_at     TEXT NOT NULL
 , change TEXT NOT NULL DEFAULT 'add'
-    CHECK (change IN ('add', 'update', 'close', 'reopen')), reason TEXT, actor TEXT NOT NULL DEFAULT '', batch_id TEXT REFERENCES import_batches (id) DEFERRABLE INITIALLY DEFERRED);
+    CHECK (change = 'add' OR change = 'update' OR change = 'close' OR change = 'reopen'), reason TEXT, actor TEXT NOT NULL DEFAULT '', batch_id TEXT REFERENCES import_batches (id) DEFERRABLE INITIALLY DEFERRED);
 CREATE UNIQUE INDEX entities_nip ON entities (nip) WHERE nip IS NOT NULL;
 CREATE UNIQUE INDEX entities_regon ON entities (regon) WHERE regon IS NOT NULL;
 CREATE UNIQUE INDEX entities_krs ON entities (krs) WHERE krs IS NOT NULL;
@@ -85,7 +85,7 @@ CREATE INDEX entities_kind ON entities (kind);
 CREATE TABLE entity_versions (
     entity_id      TEXT NOT NULL REFERENCES entities (id),
     version        INTEGER NOT NULL,
-    change         TEXT NOT NULL CHECK (change IN ('add', 'update', 'close', 'reopen')),
+    change         TEXT NOT NULL CHECK (change = 'add' OR change = 'update' OR change = 'close' OR change = 'reopen'),
     reason         TEXT,
     recorded_at    TEXT NOT NULL,
     actor          TEXT NOT NULL,

@@ -1,0 +1,122 @@
+import CSQLite
+
+/// SQL values encoded into one reusable byte buffer: a type tag, then the value (text and blobs
+/// with their length first), so no two different rows encode alike.
+///
+/// One encoding serves two purposes on the import path: `BatchDigest` hashes it, and
+/// `Statement.execute(_:)` binds the texts straight from it, so SQLite copies no value into
+/// memory of its own and no text is walked twice.
+struct EncodedRow {
+    private(set) var bytes: [UInt8] = []
+    /// Where each value's tag is, in order.
+    private var starts: [Int] = []
+
+    init(capacity: Int = 512) {
+        bytes.reserveCapacity(capacity)
+        starts.reserveCapacity(32)
+    }
+
+    /// The number of values encoded.
+    var count: Int { starts.count }
+
+    /// Empties the buffer, keeping its memory.
+    mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        starts.removeAll(keepingCapacity: true)
+    }
+
+    /// Appends `value`.
+    mutating func append(_ value: SQLValue) {
+        starts.append(bytes.count)
+        switch value {
+        case .null:
+            bytes.append(0)
+        case let .integer(number):
+            bytes.append(1)
+            appendLittleEndian(UInt64(bitPattern: number))
+        case let .real(number):
+            bytes.append(2)
+            appendLittleEndian(number.bitPattern)
+        case let .text(text):
+            var text = text
+            text.withUTF8 { appendTextBytes($0) }
+        case let .blob(blob):
+            bytes.append(4)
+            appendLittleEndian(UInt64(blob.count))
+            bytes.append(contentsOf: blob)
+        }
+    }
+
+    /// Appends text from its UTF-8 bytes.
+    mutating func appendText(_ utf8: UnsafeBufferPointer<UInt8>) {
+        starts.append(bytes.count)
+        appendTextBytes(utf8)
+    }
+
+    private mutating func appendTextBytes(_ utf8: UnsafeBufferPointer<UInt8>) {
+        bytes.append(3)
+        appendLittleEndian(UInt64(utf8.count))
+        bytes.append(contentsOf: utf8)
+    }
+
+    /// Appends column `index` of the current row of `row`, as `append` would its value.
+    mutating func append(_ row: Statement, _ index: Int32) {
+        switch row.type(at: index) {
+        case SQLITE_NULL:
+            append(.null)
+        case SQLITE_INTEGER:
+            append(.integer(Int64(sqlite3_column_int64(row.handle, index))))
+        case SQLITE_FLOAT:
+            append(.real(sqlite3_column_double(row.handle, index)))
+        case SQLITE_BLOB:
+            append(row.value(at: index))
+        default:
+            row.withUTF8(at: index) { appendText($0) }
+        }
+    }
+
+    /// Calls `body` with the bytes of the first `valueCount` values.
+    func withPrefix<R>(values valueCount: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        let end = valueCount < starts.count ? starts[valueCount] : bytes.count
+        return try bytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[..<end])) }
+    }
+
+    /// Binds every value to the parameters in order and calls `body` while the bound texts point
+    /// into this buffer; the bindings are cleared before it returns.
+    func withBindings<R>(_ statement: Statement, _ body: () throws -> R) throws -> R {
+        try bytes.withUnsafeBufferPointer { buffer -> R in
+            guard let base = buffer.baseAddress else { return try body() }
+            defer { sqlite3_clear_bindings(statement.handle) }
+            for (offset, start) in starts.enumerated() {
+                let index = Int32(offset + 1)
+                let code: Int32
+                switch buffer[start] {
+                case 0:
+                    code = sqlite3_bind_null(statement.handle, index)
+                case 1:
+                    code = sqlite3_bind_int64(statement.handle, index, Int64(bitPattern: Self.readLittleEndian(base + start + 1)))
+                case 2:
+                    code = sqlite3_bind_double(statement.handle, index, Double(bitPattern: Self.readLittleEndian(base + start + 1)))
+                case 3:
+                    let length = Int32(truncatingIfNeeded: Self.readLittleEndian(base + start + 1))
+                    code = UnsafeRawPointer(base + start + 9).withMemoryRebound(to: CChar.self, capacity: Int(length)) {
+                        sqlite3_bind_text(statement.handle, index, $0, length, nil)  // nil: SQLITE_STATIC
+                    }
+                default:
+                    let length = Int32(truncatingIfNeeded: Self.readLittleEndian(base + start + 1))
+                    code = sqlite3_bind_blob(statement.handle, index, UnsafeRawPointer(base + start + 9), length, nil)
+                }
+                guard code == SQLITE_OK else { throw statement.bindError(code) }
+            }
+            return try body()
+        }
+    }
+
+    private mutating func appendLittleEndian(_ value: UInt64) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    private static func readLittleEndian(_ pointer: UnsafePointer<UInt8>) -> UInt64 {
+        UInt64(littleEndian: UnsafeRawPointer(pointer).loadUnaligned(as: UInt64.self))
+    }
+}

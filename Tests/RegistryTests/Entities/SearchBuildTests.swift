@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+@testable import Registry
+
+@Suite("Full-text index built beside a load")
+struct SearchBuildTests {
+    static let header = "Nazwa;Forma prawna;NIP;Ulica;Miejscowość;TERYT gminy;Uwagi"
+
+    /// Enough text that FTS5 flushes its pending terms several times (1 MB each) and merges segments.
+    static func rows(_ count: Int) -> [String] {
+        (0..<count).map { n in
+            let note = n % 5 == 0 ? "" : "Uwagi \(n): " + String(repeating: "warsztaty szycia i stolarki \(n % 97) ", count: 12)
+            let street = n % 7 == 0 ? "" : "ul. Długa \(n)"
+            return "Spółdzielnia Socjalna „Łąka \(n)”;Spółdzielnia socjalna;\(Generated.nip(n * 7 + 1));\(street);"
+                + "Żórawina;2862011;\"\(note)\""
+        }
+    }
+
+    static func file(_ test: TestRegistry, _ name: String = "in.csv", rows: [String]) -> String {
+        test.directory.write(name, ([header] + rows).joined(separator: "\n") + "\n")
+    }
+
+    static func quoteAll(_ database: Database, _ table: String, columns: String, order: String) throws -> [String] {
+        try database.rows("SELECT \(columns) FROM \(table) ORDER BY \(order)") { $0.text(at: 0) ?? "" }
+    }
+
+    /// The rowids and bm25 scores of every match of `words`, best first.
+    static func ranking(_ database: Database, _ words: String) throws -> [String] {
+        try database.rows(
+            "SELECT rowid || ' ' || bm25(entity_search) FROM entity_search WHERE entity_search MATCH ? ORDER BY rank, rowid",
+            [.text(words)]) { $0.text(at: 0) ?? "" }
+    }
+
+    static func tables(_ database: Database) throws -> [String] {
+        var rows: [String] = []
+        for (table, columns, order) in [
+            ("entity_search_data", "id || ':' || hex(block)", "id"),
+            ("entity_search_idx", "segid || ':' || hex(term) || ':' || pgno", "segid, term"),
+            ("entity_search_content", "id || ':' || quote(c0) || quote(c1) || quote(c2) || quote(c3) || quote(c4)", "id"),
+            ("entity_search_docsize", "id || ':' || hex(sz)", "id"),
+            ("search_norms", "chunk || ':' || hex(lengths)", "chunk"),
+        ] {
+            rows += try quoteAll(database, table, columns: "'\(table) ' || \(columns)", order: order)
+        }
+        return rows
+    }
+
+    @Test("a load into an empty registry gets, byte for byte, the index FTS5 builds from the same rows")
+    func sameAsInPlace() throws {
+        let test = try TestRegistry()
+        let report = try test.registry.importFile(Self.file(test, rows: Self.rows(6_000)), options: ImportOptions(target: .entities))
+        #expect(report.inserted == 6_000)
+        #expect(test.registry.search.builtLastLoadBeside)
+        let database = test.registry.database
+        let built = try Self.tables(database)
+        #expect(built.count > 12_000)
+        #expect(try database.scalarInt("SELECT count(*) FROM entity_search_data") ?? 0 > 10, "several segments")
+        // FTS5 rebuilding the index from its stored text, in place, gives the same bytes.
+        try database.execute("INSERT INTO entity_search (entity_search) VALUES ('rebuild')")
+        try SearchNorms.rebuild(database)
+        #expect(try Self.tables(database) == built)
+        #expect(try test.registry.check().isHealthy)
+        #expect(!FileManager.default.fileExists(atPath: test.path + "-search"))
+    }
+
+    @Test("an entity the same file changes again is indexed with its last text")
+    func replacedInTheSameFile() throws {
+        let test = try TestRegistry()
+        // Units without identifiers match earlier rows of the same file by kind, name and commune.
+        var rows = Self.rows(3_000)
+        rows.insert("KIS Żórawina;KIS;;ul. Stara 1;Żórawina;2862011;pierwsza notatka", at: 10)
+        rows.append("KIS Żórawina;KIS;;ul. Nowa 2;Żórawina;2862011;druga notatka")
+        let report = try test.registry.importFile(Self.file(test, rows: rows), options: ImportOptions(target: .entities))
+        #expect((report.inserted, report.updated) == (3_001, 1))
+        #expect(test.registry.search.builtLastLoadBeside)
+        let database = test.registry.database
+        try database.execute("INSERT INTO entity_search (entity_search) VALUES ('integrity-check')")
+        let queries = ["pierwsza", "druga", "nowa", "stara", "kis", "lak*", "warsztaty", "zorawina", "dluga 15*"]
+        let before = try queries.map { try Self.ranking(database, $0) }
+        #expect(before[0].isEmpty && before[3].isEmpty)
+        #expect(before[1].count == 1 && before[2].count == 1)
+        let content = try Self.quoteAll(database, "entity_search_content", columns: "id || quote(c0) || quote(c1) || quote(c2) || quote(c3) || quote(c4)", order: "id")
+        try database.execute("INSERT INTO entity_search (entity_search) VALUES ('rebuild')")
+        #expect(try queries.map { try Self.ranking(database, $0) } == before)
+        #expect(try Self.quoteAll(database, "entity_search_content", columns: "id || quote(c0) || quote(c1) || quote(c2) || quote(c3) || quote(c4)", order: "id") == content)
+        #expect(try test.registry.check().isHealthy)
+    }
+
+    @Test("a registry that searched before the load finds what the load added")
+    func searchedBefore() throws {
+        let test = try TestRegistry()
+        try test.registry.database.run("SELECT count(*) FROM entity_search WHERE entity_search MATCH 'laka'")
+        #expect(try Self.ranking(test.registry.database, "laka").isEmpty)
+        _ = try test.registry.importFile(Self.file(test, rows: Self.rows(200)), options: ImportOptions(target: .entities))
+        #expect(test.registry.search.builtLastLoadBeside)
+        #expect(try Self.ranking(test.registry.database, "laka").count == 200)
+        var names: [String] = []
+        try test.registry.search("łąka 199") { entity, _ in names.append(entity.fields.name) }
+        #expect(names == ["Spółdzielnia Socjalna „Łąka 199”"])
+    }
+
+    @Test("dry runs, aborted and redone loads leave no scratch file and an index matching the registry")
+    func scratchRemoved() throws {
+        let test = try TestRegistry()
+        let scratch = test.path + "-search"
+        _ = try test.registry.importFile(Self.file(test, rows: Self.rows(50)), options: ImportOptions(target: .entities, dryRun: true))
+        #expect(!FileManager.default.fileExists(atPath: scratch))
+        let aborted = try test.registry.importFile(
+            Self.file(test, "bad.csv", rows: Self.rows(50) + ["Bez formy;;;;;2862011;"]), options: ImportOptions(target: .entities))
+        #expect(aborted.rejected == 1 && aborted.batchID == nil)
+        #expect(!FileManager.default.fileExists(atPath: scratch))
+        #expect(try test.registry.database.scalarInt("SELECT count(*) FROM entity_search") == 0)
+        // Two rows with one NIP: the bulk load is rolled back and redone row by row.
+        var rows = Self.rows(50)
+        rows.append(rows[3].replacingOccurrences(of: "Łąka 3", with: "Łąka 3 bis"))
+        let redone = try test.registry.importFile(
+            Self.file(test, "dup.csv", rows: rows), options: ImportOptions(target: .entities, onError: .skip))
+        #expect((redone.inserted, redone.rejected) == (50, 1))
+        #expect(!FileManager.default.fileExists(atPath: scratch))
+        #expect(try Self.ranking(test.registry.database, "laka").count == 50)
+        #expect(try test.registry.check().isHealthy)
+    }
+
+    @Test("when no scratch file can be made beside the registry, the index is built in place")
+    func fallsBackInPlace() throws {
+        let test = try TestRegistry()
+        try FileManager.default.createDirectory(atPath: test.path + "-search", withIntermediateDirectories: false)
+        let report = try test.registry.importFile(Self.file(test, rows: Self.rows(300)), options: ImportOptions(target: .entities))
+        #expect(report.inserted == 300)
+        #expect(!test.registry.search.builtLastLoadBeside)
+        #expect(try Self.ranking(test.registry.database, "laka").count == 300)
+        #expect(try test.registry.check().isHealthy)
+    }
+}
