@@ -44,7 +44,12 @@ public final class Database {
     /// and is never synced: a crash loses only the scratch, and the caller deletes it when done.
     static func scratch(path: String) throws -> Database {
         unlink(path)  // one left behind by a killed process
-        return try Database(path: path, access: .readWriteCreate, busyTimeoutMilliseconds: 0, scratch: true)
+        do {
+            return try Database(path: path, access: .readWriteCreate, busyTimeoutMilliseconds: 0, scratch: true)
+        } catch {
+            unlink(path)
+            throw error
+        }
     }
 
     private init(path: String, access: Access, busyTimeoutMilliseconds: Int32, scratch: Bool) throws {
@@ -76,6 +81,7 @@ public final class Database {
         do {
             try execute("PRAGMA foreign_keys = ON")
             if scratch {
+                _ = csqlite_defensive(handle, 0)  // journal_mode = OFF is refused in defensive mode
                 // A small cache: the scratch work runs beside an import, within its memory budget.
                 try execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -4096; PRAGMA temp_store = FILE")
             } else if access != .readOnly {
@@ -219,6 +225,15 @@ public final class Database {
             throw error
         }
         return result
+    }
+
+    /// Runs `body` with SQLite's defensive mode off, where a build turns it on: migrations edit the
+    /// schema's text and imports write FTS5's tables, both refused in that mode.
+    func withoutDefensiveMode<T>(_ body: () throws -> T) rethrows -> T {
+        guard csqlite_defensive(handle, -1) != 0 else { return try body() }
+        _ = csqlite_defensive(handle, 0)
+        defer { _ = csqlite_defensive(handle, 1) }
+        return try body()
     }
 
     /// Runs `body` in a savepoint nested in the current transaction; rolls back to it when `body` throws.

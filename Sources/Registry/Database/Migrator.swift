@@ -95,7 +95,7 @@ public struct Migrator: Sendable {
         for migration in pending {
             try database.transaction {
                 try database.execute(Self.createTable)
-                try database.execute(migration.sql)
+                try database.withoutDefensiveMode { try database.execute(migration.sql) }
                 let violations = try database.rows("PRAGMA foreign_key_check") { row in
                     "\(row.text(at: 0) ?? "?") row \(row.int(at: 1) ?? 0) → \(row.text(at: 2) ?? "?")"
                 }
@@ -110,7 +110,7 @@ public struct Migrator: Sendable {
                 // A migration may edit table definitions in place (0008): a new schema version makes
                 // every connection, this one included, read the schema again before its next statement.
                 let schemaVersion = try database.scalarInt("PRAGMA schema_version") ?? 0
-                try database.execute("PRAGMA schema_version = \(schemaVersion + 1)")
+                try database.withoutDefensiveMode { try database.execute("PRAGMA schema_version = \(schemaVersion + 1)") }
                 try afterEach(database, migration)
             }
         }

@@ -9,8 +9,10 @@ import Glibc
 ///
 /// Indexing a million entities costs FTS5 about twice what `sqlite3 .import` needs for the whole
 /// file, and the import's own connection is busy writing rows all that time; copying the built
-/// index's tables is a fraction of that. The copy is exactly the index FTS5 builds in place:
-/// the same table definition, the same folded text, the same rowids, inserted in the same order.
+/// index's tables is a fraction of that. The copy is the index FTS5 builds in place: the same table
+/// definition, the same folded text, the same rowids in the same order (byte for byte; a file that
+/// changes an entity again leaves FTS5's deletion markers where in place it would not, with the
+/// same documents and search results).
 final class SearchBuild: @unchecked Sendable {
     /// One entity's searchable text, as the registry stores it (folded on the building thread).
     struct Document: Sendable {
@@ -87,13 +89,16 @@ final class SearchBuild: @unchecked Sendable {
     /// The index table is dropped and created again first: FTS5 caches an index's structure per
     /// connection, and a cache from before the copy must not outlive it.
     static func install(from path: String, into database: Database, tableSQL: String) throws {
+        try? database.execute("DETACH DATABASE search_build")  // one a failed detach may have left
         try database.run("ATTACH DATABASE ? AS search_build", [.text(path)])
-        try database.execute("DROP TABLE entity_search")
-        try database.execute(tableSQL)
-        try database.execute("DELETE FROM entity_search_data; DELETE FROM entity_search_idx")
-        // Each copy is SQLite's transfer: pages of records, not rows through the index code.
-        for table in ["entity_search_data", "entity_search_idx", "entity_search_content", "entity_search_docsize"] {
-            try database.execute("INSERT INTO main.\(table) SELECT * FROM search_build.\(table)")
+        try database.withoutDefensiveMode {
+            try database.execute("DROP TABLE entity_search")
+            try database.execute(tableSQL)
+            try database.execute("DELETE FROM entity_search_data; DELETE FROM entity_search_idx")
+            // Each copy is SQLite's transfer: pages of records, not rows through the index code.
+            for table in ["entity_search_data", "entity_search_idx", "entity_search_content", "entity_search_docsize"] {
+                try database.execute("INSERT INTO main.\(table) SELECT * FROM search_build.\(table)")
+            }
         }
     }
 

@@ -72,7 +72,9 @@ final class SearchIndex {
     /// database (or when it cannot be made), the index is written in place at `flush()` as usual.
     func beginBuilding() {
         guard deferred != nil, build == nil, !database.path.isEmpty, database.path != ":memory:",
-              let sql = try? Self.tableSQL(database)
+              let sql = try? Self.tableSQL(database),
+              // FTS5 options (automerge, pgsz, …) shape the index; the scratch table would not have them.
+              (try? database.scalarInt("SELECT count(*) FROM entity_search_config WHERE k <> 'version'")) == 0
         else { return }
         build = try? SearchBuild(path: database.path + "-search", tableSQL: sql)
     }
@@ -89,10 +91,15 @@ final class SearchIndex {
             // written in place, where a real problem with the registry's own disk shows itself.
             if (try? build.finish()) != nil {
                 attachedBuild = build.path
-                try SearchBuild.install(from: build.path, into: database, tableSQL: try Self.tableSQL(database))
-                try SearchNorms.update(database, ranges: Self.merged(ranges))
-                builtLastLoadBeside = true
-                return
+                let tableSQL = try Self.tableSQL(database)
+                // A copy that fails half-way is undone to here; the index is then written in place too.
+                if (try? database.savepoint("search_install", {
+                    try SearchBuild.install(from: build.path, into: database, tableSQL: tableSQL)
+                })) != nil {
+                    try SearchNorms.update(database, ranges: Self.merged(ranges))
+                    builtLastLoadBeside = true
+                    return
+                }
             }
         }
         try write(ranges)

@@ -11,7 +11,8 @@ import Darwin
 public enum Identifier {
     /// Last millisecond used and the 12-bit counter within it (RFC 9562 method 1: monotonic rand_a),
     /// and random words fetched from the system 256 at a time: one system call per id was a
-    /// measurable part of a million-row import.
+    /// measurable part of a million-row import. (A process that forks would share the pool; the
+    /// registry never forks.)
     private struct State {
         var millis: UInt64 = 0
         var counter: UInt16 = 0
@@ -64,11 +65,19 @@ public enum Identifier {
         }
     }
 
-    /// Fills `buffer` from the system's secure random source in one call (`SystemRandomNumberGenerator`
-    /// asks the kernel for eight bytes at a time).
+    /// Fills `buffer` from the system's secure random source, 256 bytes per call (`getentropy`'s
+    /// limit; `SystemRandomNumberGenerator` asks the kernel for eight bytes at a time).
     private static func fillRandom(_ buffer: UnsafeMutableRawBufferPointer) {
-        guard let base = buffer.baseAddress else { return }
-        arc4random_buf(base, buffer.count)
+        var generator = SystemRandomNumberGenerator()
+        var offset = 0
+        while offset < buffer.count, let base = buffer.baseAddress {
+            let count = min(256, buffer.count - offset)
+            if getentropy(base + offset, count) != 0 {
+                // Not expected; the standard generator is as secure, only slower.
+                for index in offset..<offset + count { buffer[index] = UInt8.random(in: .min ... .max, using: &generator) }
+            }
+            offset += count
+        }
     }
 
     /// True when `text` has the shape of a registry id (8-4-4-4-12 hex digits).

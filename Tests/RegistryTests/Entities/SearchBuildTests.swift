@@ -131,4 +131,15 @@ struct SearchBuildTests {
         #expect(try Self.ranking(test.registry.database, "laka").count == 300)
         #expect(try test.registry.check().isHealthy)
     }
+
+    @Test("an index with FTS5 options of its own (they shape its layout) is written in place")
+    func optionsKeepItInPlace() throws {
+        let test = try TestRegistry()
+        try test.registry.database.execute("INSERT INTO entity_search (entity_search, rank) VALUES ('automerge', 8)")
+        let report = try test.registry.importFile(Self.file(test, rows: Self.rows(300)), options: ImportOptions(target: .entities))
+        #expect(report.inserted == 300)
+        #expect(!test.registry.search.builtLastLoadBeside)
+        #expect(try Self.ranking(test.registry.database, "laka").count == 300)
+        #expect(try test.registry.database.scalarText("SELECT v FROM entity_search_config WHERE k = 'automerge'") == "8")
+    }
 }
