@@ -47,12 +47,6 @@ struct EncodedRow {
         }
     }
 
-    /// Appends text from its UTF-8 bytes.
-    mutating func appendText(_ utf8: UnsafeBufferPointer<UInt8>) {
-        starts.append(bytes.count)
-        appendTextBytes(utf8)
-    }
-
     private mutating func appendTextBytes(_ utf8: UnsafeBufferPointer<UInt8>) {
         bytes.append(3)
         appendLittleEndian(UInt64(utf8.count))
@@ -71,7 +65,8 @@ struct EncodedRow {
         case SQLITE_BLOB:
             append(row.value(at: index))
         default:
-            row.withUTF8(at: index) { appendText($0) }
+            starts.append(bytes.count)
+            row.withUTF8(at: index) { appendTextBytes($0) }
         }
     }
 

@@ -81,7 +81,6 @@ final class SearchBuild: @unchecked Sendable {
         while running { condition.wait() }
         condition.unlock()
         unlink(path)
-        unlink(path + "-journal")
     }
 
     /// Replaces the registry's (empty) index with the built one, inside the caller's transaction.

@@ -11,8 +11,8 @@ final class SearchIndex {
     private var deferred: [ClosedRange<Int64>]?
     /// While a load into an empty registry runs: the index being built beside it (see `SearchBuild`).
     private var build: SearchBuild?
-    /// The scratch file attached to the connection by `install`, until the transaction ends.
-    private var attachedBuild: String?
+    /// Whether `install` attached a scratch file to the connection (detached when the transaction ends).
+    private var buildAttached = false
     /// Whether the last flush installed an index built beside the load (for tests).
     private(set) var builtLastLoadBeside = false
     /// What `registry_rank_deferred` left out of the connection's last ranking.
@@ -90,7 +90,7 @@ final class SearchIndex {
             // A build that failed (its scratch disk full, say) costs only time: the index is then
             // written in place, where a real problem with the registry's own disk shows itself.
             if (try? build.finish()) != nil {
-                attachedBuild = build.path
+                buildAttached = true
                 let tableSQL = try Self.tableSQL(database)
                 // A copy that fails half-way is undone to here; the index is then written in place too.
                 if (try? database.savepoint("search_install", {
@@ -115,8 +115,8 @@ final class SearchIndex {
     /// Detaches a built index's scratch file once the transaction that copied it has ended.
     func transactionEnded() {
         discard()
-        guard attachedBuild != nil else { return }
-        attachedBuild = nil
+        guard buildAttached else { return }
+        buildAttached = false
         try? database.execute("DETACH DATABASE search_build")
     }
 

@@ -133,9 +133,9 @@ struct EntityRowImporter: RowImporter {
         otherColumns = other
         var given = prepared.fields
         var terytFromNames = false
-        if given.teryt == nil, let gmina = other.nonEmpty(other.gmina, in: row) {
-            given.teryt = try commune(gmina, county: other.nonEmpty(other.powiat, in: row),
-                                      voivodeship: other.nonEmpty(other.wojewodztwo, in: row))
+        if given.teryt == nil, let gmina = row.nonEmptyCell(other.gmina) {
+            given.teryt = try commune(gmina, county: row.nonEmptyCell(other.powiat),
+                                      voivodeship: row.nonEmptyCell(other.wojewodztwo))
             terytFromNames = true
         }
         let (id, nip, krs, regon) = (prepared.id, given.nip, given.krs, given.regon)
@@ -279,11 +279,6 @@ private struct OtherColumns {
         wojewodztwo = map.columnOfField["wojewodztwo"]
         closedOn = map.columnOfField["closed_on"]
         closeReason = map.columnOfField["close_reason"]
-    }
-
-    func nonEmpty(_ column: Int?, in row: ImportRow) -> String? {
-        guard let value = row.cell(column), !value.isEmpty else { return nil }
-        return value
     }
 }
 

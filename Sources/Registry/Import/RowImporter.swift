@@ -10,7 +10,12 @@ struct ImportRow {
 
     /// The cell for `field` when it is present and not empty.
     func nonEmpty(_ field: String) -> String? {
-        guard let value = self[field], !value.isEmpty else { return nil }
+        nonEmptyCell(map.columnOfField[field])
+    }
+
+    /// The cell at `column` when there is such a column and the cell is not empty.
+    func nonEmptyCell(_ column: Int?) -> String? {
+        guard let value = cell(column), !value.isEmpty else { return nil }
         return value
     }
 

@@ -79,6 +79,18 @@ struct MigratorTests {
             """,
     ]
 
+    @Test("migrations run on a connection in SQLite's defensive mode (Apple's default), which stays defensive")
+    func defensiveMode() throws {
+        let directory = TemporaryDirectory()
+        let database = try Database(path: directory.file("d.sqlite"), access: .readWriteCreate)
+        #expect(csqlite_defensive(database.handle, 1) == 1)
+        let applied = try Migrator().migrate(database, now: { "2026-01-15T10:00:00.000000Z" })
+        #expect(applied.map(\.version) == Migration.shipped.map(\.version))
+        #expect(try database.scalarInt("PRAGMA user_version") == latest)
+        #expect(try database.scalarInt("SELECT count(*) FROM sqlite_schema WHERE sql LIKE '%change = ''add'' OR%'") == 2)
+        #expect(csqlite_defensive(database.handle, -1) == 1)
+    }
+
     @Test("writing an entity version checks its change without a temporary b-tree, and still refuses unknown ones")
     func changeChecks() throws {
         let test = try TestRegistry()

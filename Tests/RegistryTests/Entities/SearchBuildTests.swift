@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 import Testing
 @testable import Registry
@@ -141,5 +142,16 @@ struct SearchBuildTests {
         #expect(!test.registry.search.builtLastLoadBeside)
         #expect(try Self.ranking(test.registry.database, "laka").count == 300)
         #expect(try test.registry.database.scalarText("SELECT v FROM entity_search_config WHERE k = 'automerge'") == "8")
+    }
+
+    @Test("a connection in SQLite's defensive mode (Apple's default) still gets the built index, and stays defensive")
+    func defensiveMode() throws {
+        let test = try TestRegistry()
+        let database = test.registry.database
+        #expect(csqlite_defensive(database.handle, 1) == 1)
+        _ = try test.registry.importFile(Self.file(test, rows: Self.rows(300)), options: ImportOptions(target: .entities))
+        #expect(test.registry.search.builtLastLoadBeside)
+        #expect(try Self.ranking(database, "laka").count == 300)
+        #expect(csqlite_defensive(database.handle, -1) == 1)
     }
 }
