@@ -38,8 +38,18 @@ final class SearchBuild: @unchecked Sendable {
     private static let batchSize = 1_024
     private static let capacity = 16
 
-    /// Creates the scratch file with the registry's own index definition and starts the thread.
-    init(path: String, tableSQL: String) throws {
+    /// The scratch file beside the registry at `registryPath`.
+    static func scratchPath(besideRegistryAt registryPath: String) -> String { registryPath + "-search" }
+
+    /// Deletes a scratch file a killed build left beside the registry (a directory there is left alone).
+    static func removeLeftover(besideRegistryAt registryPath: String) {
+        unlink(scratchPath(besideRegistryAt: registryPath))
+    }
+
+    /// Creates the scratch file beside the registry at `registryPath` with the registry's own index
+    /// definition and starts the thread.
+    init(besideRegistryAt registryPath: String, tableSQL: String) throws {
+        let path = Self.scratchPath(besideRegistryAt: registryPath)
         self.path = path
         let scratch = try Database.scratch(path: path)
         self.scratch = scratch

@@ -76,7 +76,15 @@ final class SearchIndex {
               // FTS5 options (automerge, pgsz, …) shape the index; the scratch table would not have them.
               (try? database.scalarInt("SELECT count(*) FROM entity_search_config WHERE k <> 'version'")) == 0
         else { return }
-        build = try? SearchBuild(path: database.path + "-search", tableSQL: sql)
+        build = try? SearchBuild(besideRegistryAt: database.path, tableSQL: sql)
+    }
+
+    /// Deletes a scratch file that a killed first import left beside the registry (it can hold a
+    /// whole index). Imports call this inside their write transaction, and only a writer uses the
+    /// file, so no other process can be building in it.
+    func removeLeftoverBuild() {
+        guard build == nil, !database.path.isEmpty, database.path != ":memory:" else { return }
+        SearchBuild.removeLeftover(besideRegistryAt: database.path)
     }
 
     /// Writes the collected updates and stops deferring.

@@ -51,6 +51,8 @@ public final class CSVReader {
     private var recordLine = 1
     private var validator = Codepage.UTF8Validator()
     private let validateAsWeGo: Bool
+    /// Fields of the last record: records of a file have the same count, so the array is allocated once per record.
+    private var expectedFields = 16
 
     private enum Source {
         case file(FileHandle)
@@ -221,6 +223,7 @@ public final class CSVReader {
         let startLine = line
         recordLine = startLine
         var fields: [String] = []
+        fields.reserveCapacity(expectedFields)
         var fieldBytes: [UInt8] = []
         var recordBytes = 0
         while true {
@@ -302,7 +305,7 @@ public final class CSVReader {
             }
             // After a field: a delimiter, the end of the record, or (after a closing quote) an error.
             try fill(minimum: 2)
-            if position >= buffer.count { return CSVRecord(number: recordNumber, line: startLine, fields: fields) }
+            if position >= buffer.count { return finished(fields, line: startLine) }
             let byte = buffer[position]
             if byte == delimiter {
                 position += 1
@@ -310,7 +313,7 @@ public final class CSVReader {
                 try fill(minimum: 2)
                 if position >= buffer.count || buffer[position] == 10 || buffer[position] == 13 {
                     fields.append("")
-                    if position >= buffer.count { return CSVRecord(number: recordNumber, line: startLine, fields: fields) }
+                    if position >= buffer.count { return finished(fields, line: startLine) }
                 } else {
                     continue
                 }
@@ -319,12 +322,17 @@ public final class CSVReader {
                 if buffer[position] == 13, position + 1 < buffer.count, buffer[position + 1] == 10 { position += 1 }
                 position += 1
                 line += 1
-                return CSVRecord(number: recordNumber, line: startLine, fields: fields)
+                return finished(fields, line: startLine)
             }
             if quoted {
                 throw problem("unexpected text after a closing quote (a quote inside a quoted field must be doubled)", at: line)
             }
         }
+    }
+
+    private func finished(_ fields: [String], line: Int) -> CSVRecord {
+        expectedFields = fields.count
+        return CSVRecord(number: recordNumber, line: line, fields: fields)
     }
 
     /// Decodes a field that starts on physical line `line`.

@@ -70,6 +70,7 @@ extension Registry {
         do {
             report = try write { context in
                 search.beginDeferring()
+                search.removeLeftoverBuild()
                 var context = context
                 let batchID = Identifier.make(at: clock.date())
                 context.batchID = batchID

@@ -120,8 +120,12 @@ final class RowPipeline<Prepared: Sendable>: @unchecked Sendable {
                 record: record.number, line: record.line,
                 message: "has \(record.fields.count) fields, the header has \(columnCount)")))
         } else {
+            // The record's own array when no cell needs trimming (nearly always): no copy of the row.
             var cells = record.fields
-            for index in map.mappedColumns { cells[index] = cells[index].trimmed }
+            for index in map.mappedColumns {
+                let trimmed = record.fields[index].trimmed
+                if trimmed.utf8.count != record.fields[index].utf8.count { cells[index] = trimmed }
+            }
             do {
                 result = .success(try prepare(ImportRow(record: record.number, line: record.line, cells: cells, map: map)))
             } catch let error as RegistryError {

@@ -8,30 +8,36 @@ public struct PKD: Hashable, Sendable, CustomStringConvertible {
     /// Parses `56.29.Z`, `56.29Z`, `5629Z` or `56.29.z`.
     public init(_ text: String) throws {
         let trimmed = text.trimmed
-        // NN.NN.L with optional dots: 56.29.Z, 56.29Z, 5629Z (checked by hand; a regex here was slow).
-        let bytes = Array(trimmed.utf8)
-        var digits: [UInt8] = []
-        var letter: UInt8?
-        var index = 0
-        for position in 0..<5 {
-            guard index < bytes.count else { digits.removeAll(); break }
-            if (position == 2 || position == 4), bytes[index] == UInt8(ascii: ".") { index += 1 }
-            guard index < bytes.count else { digits.removeAll(); break }
-            let byte = bytes[index]
-            if position < 4 {
-                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { digits.removeAll(); break }
-                digits.append(byte)
-            } else {
-                let upper = byte & ~0x20
-                guard upper >= UInt8(ascii: "A"), upper <= UInt8(ascii: "Z") else { break }
-                letter = upper
-            }
-            index += 1
-        }
-        guard digits.count == 4, let letter, index == bytes.count else {
+        guard let (a, b, c, d, letter) = Self.parts(trimmed.utf8) else {
             throw RegistryError.invalidValue(field: "pkd", value: trimmed, rule: "must be a PKD 2007 code like 56.29.Z")
         }
-        code = String(decoding: digits[0..<2] + [UInt8(ascii: ".")] + digits[2..<4] + [UInt8(ascii: "."), letter], as: UTF8.self)
+        // Seven bytes make a small string: no allocation.
+        code = String(unsafeUninitializedCapacity: 7) { buffer in
+            (buffer[0], buffer[1], buffer[2], buffer[3]) = (a, b, UInt8(ascii: "."), c)
+            (buffer[4], buffer[5], buffer[6]) = (d, UInt8(ascii: "."), letter)
+            return 7
+        }
+    }
+
+    /// The four digits and the upper-cased letter of NN.NN.L, the dots optional (56.29.Z, 56.29Z,
+    /// 5629Z); read byte by byte without allocating, since every imported row may have a PKD cell
+    /// (a regex here was slow).
+    private static func parts(_ text: String.UTF8View) -> (UInt8, UInt8, UInt8, UInt8, UInt8)? {
+        var bytes = text.makeIterator()
+        func digit(_ byte: UInt8?) -> UInt8? {
+            guard let byte, byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            return byte
+        }
+        guard let a = digit(bytes.next()), let b = digit(bytes.next()) else { return nil }
+        var next = bytes.next()
+        if next == UInt8(ascii: ".") { next = bytes.next() }
+        guard let c = digit(next), let d = digit(bytes.next()) else { return nil }
+        next = bytes.next()
+        if next == UInt8(ascii: ".") { next = bytes.next() }
+        guard let byte = next, bytes.next() == nil else { return nil }
+        let upper = byte & ~0x20
+        guard upper >= UInt8(ascii: "A"), upper <= UInt8(ascii: "Z") else { return nil }
+        return (a, b, c, d, upper)
     }
 
     /// Normalises a prefix for filtering: `5629` → `56.29`, `56.29.z` → `56.29.Z`, `56` → `56`.

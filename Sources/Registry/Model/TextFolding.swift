@@ -41,68 +41,80 @@ public enum TextFolding {
 
     /// Lower case and collapsed white space for plain ASCII, byte by byte.
     private static func foldASCII(_ text: String) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        var pendingSpace = false
-        for byte in text.utf8 {
-            if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
-                pendingSpace = !bytes.isEmpty
-                continue
-            }
-            if pendingSpace {
-                bytes.append(0x20)
-                pendingSpace = false
-            }
-            bytes.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        foldPolish(text) ?? foldScalars(text)
     }
 
     /// Byte-level folding for ASCII plus Polish letters and caseless punctuation (nearly every name in
     /// the registry); nil when another scalar occurs, which the general path then handles.
+    ///
+    /// The folded text is never longer than the original (ASCII keeps its length, a Polish letter's
+    /// two bytes become one), so it is written straight into the new string: the search index folds
+    /// four fields of every imported entity, and the copies this used to make showed in profiles.
     private static func foldPolish(_ text: String) -> String? {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
+        var text = text
+        text.makeContiguousUTF8()
+        return text.utf8.withContiguousStorageIfAvailable { source -> String? in
+            var folded = true
+            let result = String(unsafeUninitializedCapacity: source.count) { target in
+                guard let count = foldPolish(source, into: target) else { folded = false; return 0 }
+                return count
+            }
+            return folded ? result : nil
+        } ?? nil
+    }
+
+    /// Folds `utf8` into `target` (at least as long); the bytes written, or nil at a scalar it does not know.
+    private static func foldPolish(_ utf8: UnsafeBufferPointer<UInt8>, into target: UnsafeMutableBufferPointer<UInt8>) -> Int? {
+        var written = 0
         var pendingSpace = false
-        let utf8 = Array(text.utf8)
+        func put(_ byte: UInt8) {
+            if pendingSpace { target[written] = 0x20; written += 1; pendingSpace = false }
+            target[written] = byte
+            written += 1
+        }
         var index = 0
         while index < utf8.count {
             let byte = utf8[index]
             if byte < 0x80 {
                 if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
-                    pendingSpace = !bytes.isEmpty
-                    index += 1
-                    continue
+                    pendingSpace = written > 0
+                } else {
+                    put(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
                 }
-                if pendingSpace { bytes.append(0x20); pendingSpace = false }
-                bytes.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
                 index += 1
                 continue
             }
             if (byte == 0xC3 || byte == 0xC4 || byte == 0xC5), index + 1 < utf8.count,
                let letter = polishLetter(UInt16(byte) << 8 | UInt16(utf8[index + 1])) {
-                if pendingSpace { bytes.append(0x20); pendingSpace = false }
-                bytes.append(letter)
+                put(letter)
                 index += 2
                 continue
             }
             // „ ” “ ‘ ’ « » – — … : no case, no diacritics, not white space.
-            if byte == 0xE2, index + 2 < utf8.count, utf8[index + 1] == 0x80,
-               [0x93, 0x94, 0x98, 0x99, 0x9C, 0x9D, 0x9E, 0xA6].contains(utf8[index + 2]) {
-                if pendingSpace { bytes.append(0x20); pendingSpace = false }
-                bytes.append(contentsOf: utf8[index..<index + 3])
+            if byte == 0xE2, index + 2 < utf8.count, utf8[index + 1] == 0x80, isCaselessPunctuation(utf8[index + 2]) {
+                put(byte)
+                put(utf8[index + 1])
+                put(utf8[index + 2])
                 index += 3
                 continue
             }
             if byte == 0xC2, index + 1 < utf8.count, utf8[index + 1] == 0xAB || utf8[index + 1] == 0xBB {
-                if pendingSpace { bytes.append(0x20); pendingSpace = false }
-                bytes.append(contentsOf: utf8[index..<index + 2])
+                put(byte)
+                put(utf8[index + 1])
                 index += 2
                 continue
             }
             return nil
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return written
+    }
+
+    /// The last byte of – — ‘ ’ “ ” „ … (E2 80 xx).
+    private static func isCaselessPunctuation(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x93, 0x94, 0x98, 0x99, 0x9C, 0x9D, 0x9E, 0xA6: return true
+        default: return false
+        }
     }
 
     /// The ASCII letter for a Polish letter's two UTF-8 bytes (ó is C3 B3; the others are in C4/C5).

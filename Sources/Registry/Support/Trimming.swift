@@ -5,8 +5,11 @@ extension StringProtocol {
     /// cell, and the Foundation one bridges through NSString, which dominated import profiles.
     var trimmed: String {
         // Fast path: nearly every cell starts and ends with a printable ASCII character.
+        // A last byte below 0x80 is a whole scalar: UTF-8 continuation bytes are 0x80 and above.
         let bytes = utf8
-        if let first = bytes.first, let last = unicodeScalars.last?.value,
+        let lastByte = bytes.withContiguousStorageIfAvailable { $0.last }
+            ?? unicodeScalars.last.map { $0.isASCII ? UInt8($0.value) : 0xFF }
+        if let first = bytes.first, let last = lastByte,
            first > 0x20, first < 0x7F, last > 0x20, last < 0x7F {
             return String(self)
         }

@@ -122,6 +122,23 @@ struct SearchBuildTests {
         #expect(try test.registry.check().isHealthy)
     }
 
+    @Test("a scratch file a killed first import left behind is deleted by the next import of any kind")
+    func leftoverRemoved() throws {
+        let test = try TestRegistry()
+        let scratch = test.path + "-search"
+        _ = try test.registry.importFile(Self.file(test, rows: Self.rows(20)), options: ImportOptions(target: .entities))
+        for (target, file) in [
+            (ImportTarget.entities, Self.file(test, "more.csv", rows: Self.rows(25))),
+            (.certificates, test.directory.write("c.csv", "NIP;scheme;event;valid_from;decision_no;scope\n\(Generated.nip(1));zakup-prospoleczny;granted;2026-01-05;ZP/1/2026;catering\n")),
+        ] {
+            #expect(FileManager.default.createFile(atPath: scratch, contents: Data(repeating: 7, count: 4096)))
+            let report = try test.registry.importFile(file, options: ImportOptions(target: target))
+            #expect(report.rejected == 0, "\(report.errors)")
+            #expect(!FileManager.default.fileExists(atPath: scratch), "after an import of \(target)")
+        }
+        #expect(try test.registry.check().isHealthy)
+    }
+
     @Test("when no scratch file can be made beside the registry, the index is built in place")
     func fallsBackInPlace() throws {
         let test = try TestRegistry()

@@ -168,6 +168,33 @@ struct PropertyTests {
         }
     }
 
+    @Test("PKD codes parse exactly when they match NN.NN.L with optional dots, and normalise to it")
+    func pkdShapes() async {
+        let alphabet: [Character] = ["5", "6", "2", "9", "0", ".", "Z", "z", "a", "ł", " ", "[", "@", "\u{A0}"]
+        let text = Gen<Character?>.element(of: alphabet).map { $0 ?? "5" }.string(of: 0...9)
+        func reference(_ raw: String) -> String? {
+            let compact = Array(raw.trimmed)
+            let pattern = /^([0-9][0-9])\.?([0-9][0-9])\.?([A-Za-z])$/
+            guard let match = String(compact).wholeMatch(of: pattern) else { return nil }
+            return "\(match.1).\(match.2).\(match.3.uppercased())"
+        }
+        await propertyCheck(count: 4000, input: text) { raw in
+            #expect((try? PKD(raw))?.code == reference(raw), "\(raw)")
+        }
+        for text in ["56.29.Z", "5629z", " 56.29Z ", "56..29.Z", "56.29.", "56.29.ZZ", "56.29.ł", "56.29.["] {
+            #expect((try? PKD(text))?.code == reference(text), "\(text)")
+        }
+    }
+
+    @Test("trimming removes exactly the leading and trailing white space, as Foundation does")
+    func trimming() async {
+        let alphabet: [Character] = ["a", " ", "\t", "\n", "\r\n", "\u{A0}", "\u{2003}", "ł", "é", "\u{301}", "1", "~"]
+        let text = Gen<Character?>.element(of: alphabet).map { $0 ?? "a" }.string(of: 0...8)
+        await propertyCheck(count: 4000, input: text) { raw in
+            #expect(raw.trimmed == raw.trimmingCharacters(in: .whitespacesAndNewlines), "\(raw.debugDescription)")
+        }
+    }
+
     @Test("Polish dates with one- or two-digit day and month parse; anything else is refused as before")
     func polishDates() async throws {
         let alphabet: [Character] = ["0", "1", "2", "3", "9", ".", "-", " ", "a"]
