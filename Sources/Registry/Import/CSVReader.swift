@@ -150,7 +150,13 @@ public final class CSVReader {
     }
 
     /// Makes sure at least `minimum` unread bytes are buffered, unless the input ends first.
+    @inline(__always)
     private func fill(minimum: Int) throws {
+        // Called for every field: the common case (enough bytes buffered) costs one comparison.
+        if buffer.count - position < minimum, !atEnd { try refill(minimum: minimum) }
+    }
+
+    private func refill(minimum: Int) throws {
         while buffer.count - position < minimum, !atEnd {
             guard case let .file(handle) = source else { atEnd = true; return }
             let chunk = try Self.read(handle, path: name)

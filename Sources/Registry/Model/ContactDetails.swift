@@ -6,7 +6,7 @@ public struct EmailAddress: Hashable, Sendable {
 
     public init(_ value: String) throws {
         let trimmed = value.trimmed
-        guard Self.hasShape(Array(trimmed.utf8)) else {
+        guard trimmed.withUTF8Bytes(Self.hasShape) else {
             throw RegistryError.invalidValue(field: "email", value: trimmed, rule: "is not an e-mail address")
         }
         text = trimmed
@@ -14,7 +14,7 @@ public struct EmailAddress: Hashable, Sendable {
 
     /// One @ with text before it; after it a domain with a dot, not at either end and not doubled;
     /// no white space, commas or semicolons anywhere (byte by byte: imports check every cell).
-    private static func hasShape(_ bytes: [UInt8]) -> Bool {
+    private static func hasShape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let at = bytes.firstIndex(of: UInt8(ascii: "@")), at > 0,
               !bytes[(at + 1)...].contains(UInt8(ascii: "@")) else { return false }
         let domain = bytes[(at + 1)...]
@@ -30,7 +30,7 @@ public struct EmailAddress: Hashable, Sendable {
 }
 
 /// True when the UTF-8 text holds white space (ASCII, NBSP, Unicode spaces), a comma or a semicolon.
-func containsSpaceOrSeparator(_ bytes: [UInt8], separators: Bool = true) -> Bool {
+func containsSpaceOrSeparator(_ bytes: UnsafeBufferPointer<UInt8>, separators: Bool = true) -> Bool {
     var index = 0
     while index < bytes.count {
         let byte = bytes[index]
@@ -43,7 +43,9 @@ func containsSpaceOrSeparator(_ bytes: [UInt8], separators: Bool = true) -> Bool
         // Anything else non-ASCII: decide by the scalar (rare in addresses).
         let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
         let end = min(index + length, bytes.count)
-        if String(decoding: bytes[index..<end], as: UTF8.self).contains(where: \.isWhitespace) { return true }
+        if String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<end]), as: UTF8.self).contains(where: \.isWhitespace) {
+            return true
+        }
         index = end
     }
     return false
@@ -55,7 +57,7 @@ public struct WebAddress: Hashable, Sendable {
 
     public init(_ value: String) throws {
         let trimmed = value.trimmed
-        guard Self.hasShape(Array(trimmed.utf8)) else {
+        guard trimmed.withUTF8Bytes(Self.hasShape) else {
             throw RegistryError.invalidValue(field: "www", value: trimmed, rule: "is not a web address")
         }
         text = trimmed
@@ -64,14 +66,10 @@ public struct WebAddress: Hashable, Sendable {
     /// An optional `http://` or `https://` (any case), then a host up to the first `/`, `?` or `#`
     /// that holds a dot but neither starts nor ends with one; no `://` after the scheme and no
     /// white space anywhere. On bytes: imports check every cell.
-    private static func hasShape(_ bytes: [UInt8]) -> Bool {
+    private static func hasShape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var start = 0
-        for scheme in ["https://", "http://"] {
-            let prefix = Array(scheme.utf8)
-            guard bytes.count - start >= prefix.count else { continue }
-            let lowered = bytes[start..<(start + prefix.count)].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
-            if lowered == prefix { start += prefix.count }
-        }
+        if hasScheme(bytes, at: start, "https://") { start += 8 }
+        if hasScheme(bytes, at: start, "http://") { start += 7 }
         let rest = bytes[start...]
         let host = rest.prefix { $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") }
         guard let first = host.first, let last = host.last, host.contains(UInt8(ascii: ".")),
@@ -81,6 +79,18 @@ public struct WebAddress: Hashable, Sendable {
                 && bytes[index + 1] == UInt8(ascii: "/") && bytes[index + 2] == UInt8(ascii: "/") { return false }
         }
         return !containsSpaceOrSeparator(bytes, separators: false)
+    }
+
+    /// Whether `scheme` (lower case) starts at `start`, in any case.
+    private static func hasScheme(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, _ scheme: StaticString) -> Bool {
+        guard bytes.count - start >= scheme.utf8CodeUnitCount else { return false }
+        var index = start
+        for expected in UnsafeBufferPointer(start: scheme.utf8Start, count: scheme.utf8CodeUnitCount) {
+            let byte = bytes[index]
+            if (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) != expected { return false }
+            index += 1
+        }
+        return true
     }
 }
 
@@ -92,25 +102,34 @@ public struct PhoneNumber: Hashable, Sendable {
         let trimmed = value.trimmed
         var digits = 0
         var valid = true
-        let bytes = Array(trimmed.utf8)
-        var index = 0
-        while index < bytes.count {
-            if bytes[index...].starts(with: "wew.".utf8) {
-                index += 4
-                continue
+        trimmed.withUTF8Bytes { bytes in
+            var index = 0
+            while index < bytes.count {
+                if bytes[index...].starts(with: "wew.".utf8) {
+                    index += 4
+                    continue
+                }
+                switch bytes[index] {
+                case 0x30...0x39: digits += 1
+                case 0x20, 0x2B, 0x2D, 0x28, 0x29, 0x2F: break  // space + - ( ) /
+                default:
+                    valid = false
+                    return
+                }
+                index += 1
             }
-            let byte = bytes[index]
-            if byte >= 0x30, byte <= 0x39 {
-                digits += 1
-            } else if ![0x20, 0x2B, 0x2D, 0x28, 0x29, 0x2F].contains(byte) {  // space + - ( ) /
-                valid = false
-                break
-            }
-            index += 1
         }
         guard valid, digits >= 5 else {
             throw RegistryError.invalidValue(field: "phone", value: trimmed, rule: "is not a phone number")
         }
         text = trimmed
+    }
+}
+
+extension String {
+    /// Runs `body` on the text's UTF-8 bytes in place (a native string's storage; no copy to an array).
+    func withUTF8Bytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        var text = self
+        return try text.withUTF8(body)
     }
 }

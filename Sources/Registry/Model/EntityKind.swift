@@ -58,13 +58,28 @@ public enum EntityKind: String, CaseIterable, Sendable, Codable {
         .inny: ["inna", "other"],
     ]
 
+    /// Every name a kind is known by (code, code with spaces, Polish name, aliases).
+    private static var names: [(EntityKind, String)] {
+        allCases.flatMap { kind in
+            ([kind.rawValue, kind.rawValue.replacingOccurrences(of: "-", with: " "), kind.polishName] + (aliases[kind] ?? []))
+                .map { (kind, $0) }
+        }
+    }
+
     /// Folded name → kind, built once.
     private static let lookup: [String: EntityKind] = {
         var table: [String: EntityKind] = [:]
-        for kind in allCases {
-            for name in [kind.rawValue, kind.rawValue.replacingOccurrences(of: "-", with: " "), kind.polishName]
-                + (aliases[kind] ?? []) {
-                table[TextFolding.fold(name)] = kind
+        for (kind, name) in names { table[TextFolding.fold(name)] = kind }
+        return table
+    }()
+
+    /// The names as written, with a capital first letter and in capitals → what `lookup` gives for
+    /// them: files write a kind the same way on every row, so folding is needed only for other spellings.
+    private static let exact: [String: EntityKind] = {
+        var table: [String: EntityKind] = [:]
+        for (_, name) in names {
+            for spelling in [name, name.prefix(1).uppercased() + name.dropFirst(), name.uppercased()] {
+                table[spelling] = lookup[TextFolding.fold(spelling)]
             }
         }
         return table
@@ -72,7 +87,7 @@ public enum EntityKind: String, CaseIterable, Sendable, Codable {
 
     /// Parses a code, a Polish name (singular or plural) or a common abbreviation, ignoring case and diacritics.
     public static func parse(_ text: String) throws -> EntityKind {
-        if let kind = lookup[TextFolding.fold(text)] { return kind }
+        if let kind = exact[text] ?? lookup[TextFolding.fold(text)] { return kind }
         throw RegistryError.invalidValue(
             field: "kind", value: text.trimmed,
             rule: "unknown kind; use one of: " + allCases.map(\.rawValue).joined(separator: ", "))

@@ -8,10 +8,10 @@ public struct KRS: Hashable, Sendable, CustomStringConvertible {
     /// Parses up to 10 digits and pads them with zeros.
     public init(_ text: String) throws {
         let trimmed = text.trimmed
-        guard let digits = DigitString.digits(in: Substring(trimmed)), (1...10).contains(digits.count) else {
+        guard let digits = DigitString(Substring(trimmed)), (1...10).contains(digits.count) else {
             throw RegistryError.invalidValue(field: "krs", value: trimmed, rule: "must be up to 10 digits")
         }
-        self.digits = String(repeating: "0", count: 10 - digits.count) + DigitString.text(digits)
+        self.digits = digits.text(paddedTo: 10)
     }
 
     public var description: String { digits }

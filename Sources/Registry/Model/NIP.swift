@@ -14,18 +14,18 @@ public struct NIP: Hashable, Sendable, CustomStringConvertible {
         if body.prefix(2).uppercased() == "PL" {
             body = body.dropFirst(2).drop { $0 == " " || $0 == "-" }
         }
-        guard let digits = DigitString.digits(in: body), digits.count == 10 else {
+        guard let digits = DigitString(body), digits.count == 10 else {
             throw RegistryError.invalidValue(
                 field: "nip", value: trimmed, rule: "must be 10 digits (dashes and a PL prefix are allowed)")
         }
-        let check = DigitString.checksum(digits[0..<9], weights: Self.weights)
+        let check = digits.checksum(weights: Self.weights)
         if check == 10 {
             throw RegistryError.invalidValue(field: "nip", value: trimmed, rule: "checksum gives 10, which no valid NIP has")
         }
         if check != digits[9] {
             throw RegistryError.invalidValue(field: "nip", value: trimmed, rule: "checksum digit should be \(check)")
         }
-        self.digits = DigitString.text(digits)
+        self.digits = digits.text()
     }
 
     /// True when `text` is a valid NIP.

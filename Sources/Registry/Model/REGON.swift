@@ -11,16 +11,16 @@ public struct REGON: Hashable, Sendable, CustomStringConvertible {
     /// Parses 9 or 14 digits, with optional spaces or dashes.
     public init(_ text: String) throws {
         let trimmed = text.trimmed
-        guard let digits = DigitString.digits(in: Substring(trimmed)), digits.count == 9 || digits.count == 14 else {
+        guard let digits = DigitString(Substring(trimmed)), digits.count == 9 || digits.count == 14 else {
             throw RegistryError.invalidValue(field: "regon", value: trimmed, rule: "must be 9 or 14 digits")
         }
-        let check9 = Self.checkDigit(digits[0..<8], weights: Self.weights9)
+        let check9 = Self.checkDigit(digits, weights: Self.weights9)
         if digits.count == 9 {
             guard check9 == digits[8] else {
                 throw RegistryError.invalidValue(field: "regon", value: trimmed, rule: "checksum digit should be \(check9)")
             }
         } else {
-            let check14 = Self.checkDigit(digits[0..<13], weights: Self.weights14)
+            let check14 = Self.checkDigit(digits, weights: Self.weights14)
             guard check14 == digits[13] else {
                 throw RegistryError.invalidValue(field: "regon", value: trimmed, rule: "checksum digit should be \(check14)")
             }
@@ -30,12 +30,12 @@ public struct REGON: Hashable, Sendable, CustomStringConvertible {
                     rule: "first 9 digits are not a valid REGON (checksum digit should be \(check9))")
             }
         }
-        self.digits = DigitString.text(digits)
+        self.digits = digits.text()
     }
 
-    /// REGON's rule: weighted sum mod 11, where 10 counts as 0.
-    static func checkDigit(_ digits: ArraySlice<Int>, weights: [Int]) -> Int {
-        let sum = DigitString.checksum(digits, weights: weights)
+    /// REGON's rule: weighted sum (of as many digits as there are weights) mod 11, where 10 counts as 0.
+    static func checkDigit(_ digits: DigitString, weights: [Int]) -> Int {
+        let sum = digits.checksum(weights: weights)
         return sum == 10 ? 0 : sum
     }
 

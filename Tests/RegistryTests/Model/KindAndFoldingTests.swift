@@ -19,6 +19,19 @@ struct KindAndFoldingTests {
         #expect(try EntityKind.parse(text) == kind)
     }
 
+    @Test("a kind written as listed, capitalised or in capitals parses as its folded form does")
+    func exactSpellings() throws {
+        for kind in EntityKind.allCases {
+            for name in [kind.rawValue, kind.polishName] {
+                for spelling in [name, name.prefix(1).uppercased() + name.dropFirst(), name.uppercased()] {
+                    // A leading space is not an exact spelling: it takes the folding path.
+                    #expect(try EntityKind.parse(spelling) == EntityKind.parse(" " + spelling), "\(spelling)")
+                    #expect(try EntityKind.parse(spelling) == kind, "\(spelling)")
+                }
+            }
+        }
+    }
+
     @Test("an unknown kind lists the codes")
     func unknown() {
         #expect(throws: RegistryError.invalidValue(field: "kind", value: "bank", rule: "unknown kind; use one of: " + EntityKind.allCases.map(\.rawValue).joined(separator: ", "))) {
