@@ -121,6 +121,23 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// ISO `YYYY-MM-DD`.
     public var description: String {
+        // YYYY-MM-DD is ten bytes, a small string: written directly (every imported row has dates).
+        if (0...9999).contains(year) {
+            return String(unsafeUninitializedCapacity: 10) { buffer in
+                func put(_ value: Int, at offset: Int, width: Int) {
+                    var rest = value
+                    for index in stride(from: offset + width - 1, through: offset, by: -1) {
+                        buffer[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+                        rest /= 10
+                    }
+                }
+                put(year, at: 0, width: 4)
+                put(month, at: 5, width: 2)
+                put(day, at: 8, width: 2)
+                (buffer[4], buffer[7]) = (UInt8(ascii: "-"), UInt8(ascii: "-"))
+                return 10
+            }
+        }
         func pad(_ value: Int, _ width: Int) -> String {
             let text = String(value)
             return String(repeating: "0", count: max(0, width - text.count)) + text

@@ -63,6 +63,7 @@ struct PropertyTests {
             guard (1000...9999).contains(date.year) else { return }
             #expect(date.daysSinceEpoch == days)
             #expect(LocalDate(iso: date.description) == date)
+            #expect(date.description == String(format: "%04d-%02d-%02d", date.year, date.month, date.day))
             let polish = String(format: "%02d.%02d.%04d", date.day, date.month, date.year)
             #expect((try? LocalDate.parse(polish, field: "d")) == date)
         }
