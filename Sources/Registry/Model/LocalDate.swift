@@ -91,8 +91,9 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     /// The date `months` later; the day is clamped to the month's end (Jan 31 + 1 month = Feb 28/29).
     public func adding(months: Int) -> LocalDate {
         let total = year * 12 + (month - 1) + months
-        let newYear = total / 12
-        let newMonth = total % 12 + 1
+        // Rounded down, so a total before year 0 still gives a month of 1–12.
+        let newYear = total >= 0 ? total / 12 : (total - 11) / 12
+        let newMonth = total - newYear * 12 + 1
         let newDay = min(day, Timestamp.daysInMonth(year: newYear, month: newMonth))
         return LocalDate(uncheckedYear: newYear, month: newMonth, day: newDay)
     }
@@ -122,7 +123,7 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     /// ISO `YYYY-MM-DD`.
     public var description: String {
         // YYYY-MM-DD is ten bytes, a small string: written directly (every imported row has dates).
-        if (0...9999).contains(year) {
+        if (0...9999).contains(year), (1...12).contains(month), (1...31).contains(day) {
             return String(unsafeUninitializedCapacity: 10) { buffer in
                 func put(_ value: Int, at offset: Int, width: Int) {
                     var rest = value

@@ -42,6 +42,16 @@ struct LocalDateTests {
         #expect(try LocalDate.parse("2024-02-29", field: "d").adding(years: 1).description == "2025-02-28")
     }
 
+    @Test("months counted back past year 0 give a real month (the total is rounded down)")
+    func beforeYearZero() throws {
+        let start = try #require(LocalDate(year: 1000, month: 1, day: 1))
+        #expect(start.adding(months: -1).description == "0999-12-01")
+        let early = start.adding(months: -12_005)  // 1000-01 less 1000 years and 5 months: year -1, month 8
+        #expect((early.year, early.month, early.day) == (-1, 8, 1))
+        #expect(early.adding(months: 12_005) == start)
+        #expect(start.adding(months: -12_000).description == "0000-01-01")
+    }
+
     @Test("day counts round-trip over four centuries")
     func dayCounts() {
         var day = LocalDate(daysSinceEpoch: -200_000)
