@@ -59,11 +59,16 @@ struct EntityStore {
 
     /// The entity (with its rowid) holding `value` in the unique column `field` (id, nip, regon or krs).
     func entityAndRowid(where field: String, equals value: String) throws -> (rowid: Int64, entity: Entity)? {
-        precondition(["nip", "regon", "krs", "id"].contains(field))
-        return try database.first("SELECT \(Self.columns), rowid FROM entities WHERE \(field) = ?", [.text(value)]) {
+        guard let sql = Self.entityAndRowidSQL[field] else { preconditionFailure("not a unique column: \(field)") }
+        return try database.first(sql, [.text(value)]) {
             (Int64($0.int(at: 26) ?? 0), Self.entity($0))
         }
     }
+
+    /// The look-up by each unique column, written once: imports run one or more per row.
+    private static let entityAndRowidSQL = Dictionary(uniqueKeysWithValues: ["nip", "regon", "krs", "id"].map {
+        ($0, "SELECT \(columns), rowid FROM entities WHERE \($0) = ?")
+    })
 
     /// The entities with these ids, by id (one query).
     func entities(ids: Set<String>) throws -> [String: Entity] {
