@@ -38,8 +38,7 @@ struct EncodedRow {
             bytes.append(2)
             appendLittleEndian(number.bitPattern)
         case let .text(text):
-            var text = text
-            text.withUTF8 { appendTextBytes($0) }
+            text.withUTF8Bytes { appendTextBytes($0) }
         case let .blob(blob):
             bytes.append(4)
             appendLittleEndian(UInt64(blob.count))

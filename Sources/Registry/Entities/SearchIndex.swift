@@ -71,7 +71,7 @@ final class SearchIndex {
     /// on a second thread from the entities as they are written. Without a file beside the
     /// database (or when it cannot be made), the index is written in place at `flush()` as usual.
     func beginBuilding() {
-        guard deferred != nil, build == nil, !database.path.isEmpty, database.path != ":memory:",
+        guard deferred != nil, build == nil, isFileBacked,
               let sql = try? Self.tableSQL(database),
               // FTS5 options (automerge, pgsz, …) shape the index; the scratch table would not have them.
               (try? database.scalarInt("SELECT count(*) FROM entity_search_config WHERE k <> 'version'")) == 0
@@ -83,9 +83,12 @@ final class SearchIndex {
     /// whole index). Imports call this inside their write transaction, and only a writer uses the
     /// file, so no other process can be building in it.
     func removeLeftoverBuild() {
-        guard build == nil, !database.path.isEmpty, database.path != ":memory:" else { return }
+        guard build == nil, isFileBacked else { return }
         SearchBuild.removeLeftover(besideRegistryAt: database.path)
     }
+
+    /// Whether the registry is a file, so a scratch file can sit beside it.
+    private var isFileBacked: Bool { !database.path.isEmpty && database.path != ":memory:" }
 
     /// Writes the collected updates and stops deferring.
     func flush() throws {

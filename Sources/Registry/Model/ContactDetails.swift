@@ -125,11 +125,3 @@ public struct PhoneNumber: Hashable, Sendable {
         text = trimmed
     }
 }
-
-extension String {
-    /// Runs `body` on the text's UTF-8 bytes in place (a native string's storage; no copy to an array).
-    func withUTF8Bytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
-        var text = self
-        return try text.withUTF8(body)
-    }
-}

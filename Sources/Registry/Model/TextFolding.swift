@@ -4,9 +4,8 @@ import Foundation
 public enum TextFolding {
     /// Folds case and diacritics (ł included, which Unicode decomposition leaves alone) and collapses white space.
     public static func fold(_ text: String) -> String {
-        if text.utf8.allSatisfy({ $0 < 0x80 }) { return foldASCII(text) }
-        if let folded = foldPolish(text) { return folded }
-        return foldScalars(text)
+        // The byte-level path covers plain ASCII too; only other scalars need Unicode's tables.
+        foldPolish(text) ?? foldScalars(text)
     }
 
     /// The general path, scalar by scalar through Unicode decomposition.
@@ -39,28 +38,22 @@ public enum TextFolding {
         return String(result)
     }
 
-    /// Lower case and collapsed white space for plain ASCII, byte by byte.
-    private static func foldASCII(_ text: String) -> String {
-        foldPolish(text) ?? foldScalars(text)
-    }
-
-    /// Byte-level folding for ASCII plus Polish letters and caseless punctuation (nearly every name in
-    /// the registry); nil when another scalar occurs, which the general path then handles.
+    /// Byte-level folding for ASCII, Polish letters and caseless punctuation (nearly every name in
+    /// the registry): lower case, white space collapsed; nil when another scalar occurs, which the
+    /// general path then handles.
     ///
     /// The folded text is never longer than the original (ASCII keeps its length, a Polish letter's
     /// two bytes become one), so it is written straight into the new string: the search index folds
     /// four fields of every imported entity, and the copies this used to make showed in profiles.
     private static func foldPolish(_ text: String) -> String? {
-        var text = text
-        text.makeContiguousUTF8()
-        return text.utf8.withContiguousStorageIfAvailable { source -> String? in
+        text.withUTF8Bytes { source -> String? in
             var folded = true
             let result = String(unsafeUninitializedCapacity: source.count) { target in
                 guard let count = foldPolish(source, into: target) else { folded = false; return 0 }
                 return count
             }
             return folded ? result : nil
-        } ?? nil
+        }
     }
 
     /// Folds `utf8` into `target` (at least as long); the bytes written, or nil at a scalar it does not know.

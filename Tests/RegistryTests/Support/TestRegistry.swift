@@ -19,14 +19,14 @@ final class TemporaryDirectory {
     @discardableResult
     func write(_ name: String, _ text: String) -> String {
         let file = file(name)
-        FileManager.default.createFile(atPath: file, contents: Data(text.utf8))
+        precondition(FileManager.default.createFile(atPath: file, contents: Data(text.utf8)), "cannot write the fixture \(file)")
         return file
     }
 
     @discardableResult
     func write(_ name: String, bytes: [UInt8]) -> String {
         let file = file(name)
-        FileManager.default.createFile(atPath: file, contents: Data(bytes))
+        precondition(FileManager.default.createFile(atPath: file, contents: Data(bytes)), "cannot write the fixture \(file)")
         return file
     }
 }
