@@ -15,6 +15,28 @@ struct DatabaseTests {
         #expect(try database.scalarInt("PRAGMA busy_timeout") == 1234)
     }
 
+    @Test("a new file gets 16 KiB pages, the scratch file too; an existing file keeps its own")
+    func pageSize() throws {
+        let directory = TemporaryDirectory()
+        let fresh = try Database(path: directory.file("new.sqlite"), access: .readWriteCreate)
+        try fresh.execute("CREATE TABLE t (x)")
+        #expect(try fresh.scalarInt("PRAGMA page_size") == 16_384)
+        let scratch = try Database.scratch(path: directory.file("scratch.sqlite"))
+        try scratch.execute("CREATE TABLE t (x)")
+        #expect(try scratch.scalarInt("PRAGMA page_size") == 16_384)
+
+        // A registry made before this setting (4 KiB pages, WAL, with rows) opens unchanged.
+        let oldPath = directory.file("old.sqlite")
+        var handle: OpaquePointer?
+        #expect(sqlite3_open(oldPath, &handle) == SQLITE_OK)
+        #expect(sqlite3_exec(handle, "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; CREATE TABLE t (x); INSERT INTO t VALUES (1)", nil, nil, nil) == SQLITE_OK)
+        sqlite3_close(handle)
+        let old = try Database(path: oldPath, access: .readWrite)
+        #expect(try old.scalarInt("PRAGMA page_size") == 4096)
+        try old.execute("INSERT INTO t VALUES (2)")
+        #expect(try old.scalarInt("SELECT sum(x) FROM t") == 3)
+    }
+
     @Test("the statement cache stays bounded and statements in use keep working")
     func statementCacheBounded() throws {
         let directory = TemporaryDirectory()
