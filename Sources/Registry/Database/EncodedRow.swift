@@ -27,23 +27,65 @@ struct EncodedRow {
 
     /// Appends `value`.
     mutating func append(_ value: SQLValue) {
-        starts.append(bytes.count)
         switch value {
         case .null:
-            bytes.append(0)
+            appendNull()
         case let .integer(number):
-            bytes.append(1)
-            appendLittleEndian(UInt64(bitPattern: number))
+            append(integer: number)
         case let .real(number):
-            bytes.append(2)
-            appendLittleEndian(number.bitPattern)
+            append(real: number)
         case let .text(text):
-            text.withUTF8Bytes { appendTextBytes($0) }
+            append(text: text)
         case let .blob(blob):
+            starts.append(bytes.count)
             bytes.append(4)
             appendLittleEndian(UInt64(blob.count))
             bytes.append(contentsOf: blob)
         }
+    }
+
+    // The typed appends encode exactly as `append(_:)` does for the matching `SQLValue`; a hot
+    // path uses them to skip building the values (and an array of them) first.
+
+    /// Appends NULL.
+    mutating func appendNull() {
+        starts.append(bytes.count)
+        bytes.append(0)
+    }
+
+    /// Appends an integer.
+    mutating func append(integer number: Int64) {
+        starts.append(bytes.count)
+        bytes.append(1)
+        appendLittleEndian(UInt64(bitPattern: number))
+    }
+
+    /// Appends a real.
+    mutating func append(real number: Double) {
+        starts.append(bytes.count)
+        bytes.append(2)
+        appendLittleEndian(number.bitPattern)
+    }
+
+    /// Appends a text.
+    mutating func append(text: String) {
+        starts.append(bytes.count)
+        text.withUTF8Bytes { appendTextBytes($0) }
+    }
+
+    /// Appends a text, or NULL for nil.
+    mutating func append(text: String?) {
+        if let text { append(text: text) } else { appendNull() }
+    }
+
+    /// Appends an integer, or NULL for nil.
+    mutating func append(integer number: Int?) {
+        if let number { append(integer: Int64(number)) } else { appendNull() }
+    }
+
+    /// Appends a real, or NULL for nil.
+    mutating func append(real number: Double?) {
+        if let number { append(real: number) } else { appendNull() }
     }
 
     private mutating func appendTextBytes(_ utf8: UnsafeBufferPointer<UInt8>) {

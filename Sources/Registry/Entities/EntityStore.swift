@@ -174,6 +174,45 @@ struct EntityStore {
         ]
     }
 
+    /// Encodes an insert's parameters, as the `SQLValue`s of the update path would encode: the
+    /// bookkeeping, the data columns (`dataValues` order), then created_at (?30). Written straight
+    /// into the buffer, since an import runs it for every new row.
+    private static func encodeInsert(
+        _ entity: Entity, change: String, reason: String?, context: ChangeContext, into row: inout EncodedRow
+    ) {
+        let fields = entity.fields
+        row.append(text: entity.id)
+        row.append(integer: Int64(entity.version))
+        row.append(text: change)
+        row.append(text: reason)
+        row.append(text: context.recordedAt)
+        row.append(text: context.actor)
+        row.append(text: context.batchID)
+        row.append(text: fields.kind.rawValue)
+        row.append(text: fields.name)
+        row.append(text: fields.nip)
+        row.append(text: fields.regon)
+        row.append(text: fields.krs)
+        row.append(text: fields.pkd)
+        row.append(text: fields.street)
+        row.append(text: fields.postalCode)
+        row.append(text: fields.city)
+        row.append(text: fields.teryt)
+        row.append(text: fields.foundedOn?.description)
+        row.append(text: entity.closedOn?.description)
+        row.append(text: entity.closeReason)
+        row.append(text: fields.email)
+        row.append(text: fields.phone)
+        row.append(text: fields.www)
+        row.append(real: fields.latitude)
+        row.append(real: fields.longitude)
+        row.append(integer: fields.capacity)
+        row.append(text: fields.operatorID)
+        row.append(text: fields.operatorTeryt)
+        row.append(text: fields.note)
+        row.append(text: entity.createdAt)
+    }
+
     /// Writes `entity` as the current version; the version it replaces is kept in `entity_versions`.
     ///
     /// Outside an import the change gets its own audit entry. Inside one (`context.batchID`), the
@@ -183,19 +222,19 @@ struct EntityStore {
         _ entity: Entity, previous: Entity?, change: String, reason: String?, context: ChangeContext,
         digest: inout BatchDigest, knownRowid: Int64? = nil
     ) throws -> Int64 {
-        // One array: the bookkeeping, the data columns, and for an insert created_at (?30).
-        var values: [SQLValue] = []
-        values.reserveCapacity(BatchDigest.columns.count + 1)
-        values.append(.text(entity.id))
-        values.append(.integer(Int64(entity.version)))
-        values.append(.text(change))
-        values.append(SQLValue(reason))
-        values.append(.text(context.recordedAt))
-        values.append(.text(context.actor))
-        values.append(SQLValue(context.batchID))
-        values.append(contentsOf: Self.dataValues(entity.fields, closedOn: entity.closedOn, closeReason: entity.closeReason))
         let rowid: Int64
         if let previous {
+            // One array: the bookkeeping, then the data columns.
+            var values: [SQLValue] = []
+            values.reserveCapacity(BatchDigest.columns.count)
+            values.append(.text(entity.id))
+            values.append(.integer(Int64(entity.version)))
+            values.append(.text(change))
+            values.append(SQLValue(reason))
+            values.append(.text(context.recordedAt))
+            values.append(.text(context.actor))
+            values.append(SQLValue(context.batchID))
+            values.append(contentsOf: Self.dataValues(entity.fields, closedOn: entity.closedOn, closeReason: entity.closeReason))
             rowid = try knownRowid ?? self.rowid(of: entity.id)
             try database.run(Self.keepSQL, [.integer(rowid)])
             let old = Self.dataValues(previous.fields, closedOn: previous.closedOn, closeReason: previous.closeReason)
@@ -203,9 +242,10 @@ struct EntityStore {
             try update.execute(Array(values.prefix(update.parameterCount)))
             if context.batchID != nil { digest.add(values, rowid: rowid) }
         } else {
-            values.append(.text(entity.createdAt))
             let insert = try database.cached(Self.insertSQL)
-            rowid = try digest.record(values, version: Int64(entity.version)) { encoded in
+            rowid = try digest.record(version: Int64(entity.version)) { row in
+                Self.encodeInsert(entity, change: change, reason: reason, context: context, into: &row)
+            } write: { encoded in
                 try insert.execute(encoded)
                 return database.lastInsertRowID
             }

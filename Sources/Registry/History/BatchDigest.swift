@@ -33,11 +33,13 @@ struct BatchDigest {
         add(encoded: encoding, rowid: rowid, version: version)
     }
 
-    /// Encodes `values` (`columns` first; more may follow) into a reused buffer, lets `write` bind
-    /// and run them from it, and adds the version at the rowid `write` returns.
-    mutating func record(_ values: [SQLValue], version: Int64, write: (EncodedRow) throws -> Int64) rethrows -> Int64 {
+    /// Lets `encode` write a version's values (`columns` first; more may follow) into a reused
+    /// buffer and `write` bind and run them from it, and adds the version at the rowid `write` returns.
+    mutating func record(
+        version: Int64, encode: (inout EncodedRow) -> Void, write: (EncodedRow) throws -> Int64
+    ) rethrows -> Int64 {
         encoding.removeAll()
-        for value in values { encoding.append(value) }
+        encode(&encoding)
         let rowid = try write(encoding)
         add(encoded: encoding, rowid: rowid, version: version)
         return rowid

@@ -24,6 +24,29 @@ struct EncodedRowTests {
         #expect(row.bytes.isEmpty && row.count == 0)
     }
 
+    @Test("the typed appends encode as the SQL values they stand for, nil as NULL")
+    func typedAppends() {
+        var typed = EncodedRow()
+        typed.append(text: "ał")
+        typed.append(integer: Int64(-2))
+        typed.append(text: nil as String?)
+        typed.append(real: 1.5)
+        typed.append(text: "" as String?)
+        typed.append(integer: 7 as Int?)
+        typed.append(integer: nil as Int?)
+        typed.append(real: -0.25 as Double?)
+        typed.append(real: nil as Double?)
+        typed.appendNull()
+        var general = EncodedRow()
+        let values: [SQLValue] = [.text("ał"), .integer(-2), SQLValue(nil as String?), .real(1.5), SQLValue("" as String?),
+                                  SQLValue(7 as Int?), SQLValue(nil as Int?), SQLValue(-0.25 as Double?),
+                                  SQLValue(nil as Double?), .null]
+        for value in values { general.append(value) }
+        #expect(typed.bytes == general.bytes)
+        #expect(typed.count == general.count)
+        #expect(typed.withPrefix(values: 4) { Array($0) } == general.withPrefix(values: 4) { Array($0) })
+    }
+
     @Test("a statement bound from an encoded row reads back every value, and keeps no pointer into it afterwards")
     func bindsEveryValue() throws {
         let test = try TestRegistry()
