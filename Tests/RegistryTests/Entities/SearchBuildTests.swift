@@ -32,10 +32,14 @@ struct SearchBuildTests {
             [.text(words)]) { $0.text(at: 0) ?? "" }
     }
 
-    static func tables(_ database: Database) throws -> [String] {
+    /// Every row of the index's tables as text. `skippingCookie` leaves out the first four bytes
+    /// of the structure record (id 10): FTS5 counts changes of the table's settings there, which
+    /// says nothing about what is indexed.
+    static func tables(_ database: Database, skippingCookie: Bool = false) throws -> [String] {
         var rows: [String] = []
+        let block = skippingCookie ? "CASE id WHEN 10 THEN hex(substr(block, 5)) ELSE hex(block) END" : "hex(block)"
         for (table, columns, order) in [
-            ("entity_search_data", "id || ':' || hex(block)", "id"),
+            ("entity_search_data", "id || ':' || \(block)", "id"),
             ("entity_search_idx", "segid || ':' || hex(term) || ':' || pgno", "segid, term"),
             ("entity_search_content", "id || ':' || quote(c0) || quote(c1) || quote(c2) || quote(c3) || quote(c4)", "id"),
             ("entity_search_docsize", "id || ':' || hex(sz)", "id"),
@@ -46,20 +50,38 @@ struct SearchBuildTests {
         return rows
     }
 
-    @Test("a load into an empty registry gets, byte for byte, the index FTS5 builds from the same rows")
+    @Test("a load into an empty registry gets, byte for byte, the index FTS5 builds from the same rows with the build's merge setting, and the same search results as with FTS5's default")
     func sameAsInPlace() throws {
         let test = try TestRegistry()
-        let report = try test.registry.importFile(Self.file(test, rows: Self.rows(6_000)), options: ImportOptions(target: .entities))
+        // Forty words of its own in every note: enough pending terms that FTS5 flushes a segment
+        // (about 1 MB each) often, and its default merges segments that the build leaves apart.
+        let rows = Self.rows(6_000).enumerated().map { n, row in
+            row.replacingOccurrences(of: "Uwagi \(n):", with: (0..<40).map { "w\(n * 40 + $0)" }.joined(separator: " "))
+        }
+        let report = try test.registry.importFile(Self.file(test, rows: rows), options: ImportOptions(target: .entities))
         #expect(report.inserted == 6_000)
         #expect(test.registry.search.builtLastLoadBeside)
         let database = test.registry.database
-        let built = try Self.tables(database)
+        let built = try Self.tables(database, skippingCookie: true)
         #expect(built.count > 12_000)
         #expect(try database.scalarInt("SELECT count(*) FROM entity_search_data") ?? 0 > 10, "several segments")
-        // FTS5 rebuilding the index from its stored text, in place, gives the same bytes.
+        // The registry's own index keeps FTS5's default merging; only the build merged less often.
+        #expect(try database.scalarInt("SELECT count(*) FROM entity_search_config WHERE k = 'automerge'") == 0)
+        let queries = ["laka", "lak*", "spoldzielnia", "warsztaty stolarki", "dluga 15*", "zorawina", "w4*", "w12345"]
+        let results = try queries.map { try Self.ranking(database, $0) }
+        #expect(results.allSatisfy { !$0.isEmpty })
+
+        // FTS5 rebuilding the index from its stored text, in place, with the same merge setting, gives the same bytes.
+        try database.execute("INSERT INTO entity_search (entity_search, rank) VALUES ('automerge', \(SearchBuild.automerge))")
         try database.execute("INSERT INTO entity_search (entity_search) VALUES ('rebuild')")
         try SearchNorms.rebuild(database)
-        #expect(try Self.tables(database) == built)
+        #expect(try Self.tables(database, skippingCookie: true) == built)
+        // With FTS5's default merging, the segments differ and every search result is the same.
+        try database.execute("INSERT INTO entity_search (entity_search, rank) VALUES ('automerge', 4)")
+        try database.execute("INSERT INTO entity_search (entity_search) VALUES ('rebuild')")
+        try SearchNorms.rebuild(database)
+        #expect(try Self.tables(database, skippingCookie: true) != built)
+        #expect(try queries.map { try Self.ranking(database, $0) } == results)
         #expect(try test.registry.check().isHealthy)
         #expect(!FileManager.default.fileExists(atPath: test.path + "-search"))
     }
