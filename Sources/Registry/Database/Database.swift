@@ -119,6 +119,9 @@ public final class Database {
         sqlite3_close_v2(handle)
     }
 
+    /// True unless the database lives in memory (or in a temporary file SQLite names itself).
+    var isFileBacked: Bool { !path.isEmpty && path != ":memory:" }
+
     static func fileExists(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0

@@ -88,7 +88,7 @@ final class SearchIndex {
     }
 
     /// Whether the registry is a file, so a scratch file can sit beside it.
-    private var isFileBacked: Bool { !database.path.isEmpty && database.path != ":memory:" }
+    private var isFileBacked: Bool { database.isFileBacked }
 
     /// Writes the collected updates and stops deferring.
     func flush() throws {

@@ -67,6 +67,10 @@ extension Registry {
             try RejectsFile(path: path, header: reader.header, delimiter: reader.delimiter)
         }
         var phases = PhaseClock()
+        // A large file's WAL, then its checkpoint, go to disk while the work is still going on.
+        let writeback = !options.dryRun && database.isFileBacked && (reader.totalBytes ?? 0) >= Self.writebackBytes
+            ? Writeback(paths: [database.path + "-wal", database.path]) : nil
+        defer { writeback?.stop() }
         do {
             report = try write { context in
                 search.beginDeferring()
@@ -147,6 +151,9 @@ extension Registry {
         try rejects?.close()
         return report
     }
+
+    /// The file size from which an import syncs its WAL as it goes (`Writeback`).
+    static let writebackBytes = 16 << 20
 
     private static func optionsJSON(_ report: ImportReport, _ options: ImportOptions) -> JSONValue {
         .object([
