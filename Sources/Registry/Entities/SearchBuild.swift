@@ -37,7 +37,7 @@ final class SearchBuild: @unchecked Sendable {
 
     /// FTS5's merge setting for the build (its default is 4): segments are merged once 16 of a size
     /// have piled up rather than 4, so each term's entries are rewritten fewer times. A million
-    /// entities index with about 15% less CPU and search as fast (Benchmarks/README, item 37). It
+    /// entities index with about 15% less CPU and search as fast (Benchmarks/README, item 38). It
     /// stays in the scratch file; the registry's index keeps FTS5's default.
     static let automerge = 16
     private static let batchSize = 1_024
