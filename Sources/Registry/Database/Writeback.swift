@@ -5,17 +5,19 @@ import Glibc
 import Darwin
 #endif
 
-/// Writes files' dirty pages to disk on a thread of its own, every quarter of a second, while a
-/// large transaction runs: the WAL as its pages spill into it, then the database file while the
-/// commit's checkpoint copies them there.
+/// Writes a large transaction's WAL to disk on a thread of its own, every quarter of a second,
+/// while the transaction runs.
 ///
 /// Left alone, the kernel holds back up to a few hundred MB of a large import's WAL for 30 s and
-/// writes it only when the commit syncs, so the commit waits for the disk twice (WAL, then the
-/// checkpointed database) while the disk had sat idle through the CPU-bound rows. The extra syncs
-/// change nothing SQLite relies on: it still syncs everything it must itself, in its own order.
-/// At a million rows the commit went from 5.6–6.4 s to 3.2–4.5 s (Benchmarks/README, item 39).
+/// writes it only when the commit syncs, so the commit waits for the disk that sat idle through the
+/// CPU-bound rows. The extra syncs change nothing SQLite relies on: it still syncs everything it
+/// must itself, in its own order (Benchmarks/README, item 39).
+///
+/// Only the WAL: SQLite keeps its locks on the database file as POSIX locks, which belong to the
+/// process, and closing any descriptor of that file would release them all while the registry is
+/// still open. The WAL holds no locks (they are on `-shm`).
 final class Writeback: @unchecked Sendable {
-    private let paths: [String]
+    private let path: String
     private let condition = NSCondition()
     // Guarded by `condition`.
     private var stopped = false
@@ -23,9 +25,10 @@ final class Writeback: @unchecked Sendable {
 
     private static let interval: TimeInterval = 0.25
 
-    /// Starts syncing `paths` (files that do not exist yet are tried again each round).
-    init(paths: [String]) {
-        self.paths = paths
+    /// Starts syncing the WAL at `path` (tried again each round until it exists).
+    init(walPath path: String) {
+        precondition(path.hasSuffix("-wal"), "only a WAL: a database file's descriptor must not be closed")
+        self.path = path
         let thread = Thread { [self] in run() }
         thread.name = "registry-writeback"
         thread.start()
@@ -41,9 +44,9 @@ final class Writeback: @unchecked Sendable {
     }
 
     private func run() {
-        var descriptors = [Int32](repeating: -1, count: paths.count)
+        var descriptor: Int32 = -1
         defer {
-            for descriptor in descriptors where descriptor >= 0 { close(descriptor) }
+            if descriptor >= 0 { close(descriptor) }
             condition.lock()
             running = false
             condition.broadcast()
@@ -55,11 +58,9 @@ final class Writeback: @unchecked Sendable {
             let stop = stopped
             condition.unlock()
             if stop { return }
-            for (index, path) in paths.enumerated() {
-                if descriptors[index] < 0 { descriptors[index] = open(path, O_RDONLY | O_CLOEXEC) }
-                // A failure here is harmless: SQLite's own sync at the commit reports any real one.
-                if descriptors[index] >= 0 { _ = Self.sync(descriptors[index]) }
-            }
+            if descriptor < 0 { descriptor = open(path, O_RDONLY | O_CLOEXEC) }
+            // A failure here is harmless: SQLite's own sync at the commit reports any real one.
+            if descriptor >= 0 { _ = Self.sync(descriptor) }
         }
     }
 

@@ -9,10 +9,11 @@ import Glibc
 ///
 /// Indexing a million entities costs FTS5 about twice what `sqlite3 .import` needs for the whole
 /// file, and the import's own connection is busy writing rows all that time; copying the built
-/// index's tables is a fraction of that. The copy is the index FTS5 builds in place: the same table
-/// definition, the same folded text, the same rowids in the same order (byte for byte; a file that
-/// changes an entity again leaves FTS5's deletion markers where in place it would not, with the
-/// same documents and search results).
+/// index's tables is a fraction of that. The copy is the index FTS5 builds in place with the
+/// build's merge setting (`automerge`): the same table definition, the same folded text, the same
+/// rowids in the same order (byte for byte; a file that changes an entity again leaves FTS5's
+/// deletion markers where in place it would not). With FTS5's default setting the segments differ
+/// and the documents and search results do not.
 final class SearchBuild: @unchecked Sendable {
     /// One entity's searchable text, as the registry stores it (folded on the building thread).
     struct Document: Sendable {

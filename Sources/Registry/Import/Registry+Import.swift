@@ -67,9 +67,9 @@ extension Registry {
             try RejectsFile(path: path, header: reader.header, delimiter: reader.delimiter)
         }
         var phases = PhaseClock()
-        // A large file's WAL, then its checkpoint, go to disk while the work is still going on.
+        // A large file's WAL goes to disk while the work is still going on.
         let writeback = !options.dryRun && database.isFileBacked && (reader.totalBytes ?? 0) >= Self.writebackBytes
-            ? Writeback(paths: [database.path + "-wal", database.path]) : nil
+            ? Writeback(walPath: database.path + "-wal") : nil
         defer { writeback?.stop() }
         do {
             report = try write { context in

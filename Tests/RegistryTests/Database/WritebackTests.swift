@@ -1,15 +1,44 @@
 import Foundation
 import Testing
 @testable import Registry
+#if canImport(Glibc)
+import Glibc
+#endif
 
-@Suite("Writeback beside a large import")
+/// Linux only: the checks read /proc.
+@Suite("Writeback beside a large import", .enabled(if: FileManager.default.fileExists(atPath: "/proc/self/fd")))
 struct WritebackTests {
-    /// The paths of the files this process has open, once per descriptor (Linux's /proc; other
-    /// tests' files do not matter).
-    static func openFiles() -> [String] {
-        let directory = "/proc/self/fd"
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        return entries.compactMap { try? FileManager.default.destinationOfSymbolicLink(atPath: directory + "/" + $0) }
+    /// A file's device and inode, which survive symbolic links in its path.
+    struct FileID: Hashable {
+        let device: UInt64
+        let inode: UInt64
+
+        init?(_ path: String) {
+            var info = stat()
+            guard stat(path, &info) == 0 else { return nil }
+            device = UInt64(info.st_dev)
+            inode = UInt64(info.st_ino)
+        }
+    }
+
+    /// How many of this process's descriptors are open on the file at `path`.
+    static func descriptors(on path: String) -> Int {
+        guard let file = FileID(path) else { return 0 }
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        return entries.filter { FileID("/proc/self/fd/" + $0) == file }.count
+    }
+
+    /// True when this process holds a POSIX lock on the file at `path` (/proc/locks lists each lock
+    /// with its process and its file as major:minor:inode).
+    static func holdsLock(on path: String) throws -> Bool {
+        guard let file = FileID(path) else { return false }
+        let pid = String(getpid())
+        return try String(contentsOfFile: "/proc/locks", encoding: .utf8).split(separator: "\n").contains { line in
+            let words = line.split(separator: " ")
+            guard words.count >= 6, words[1] == "POSIX", words[4] == pid,
+                  let inode = words[5].split(separator: ":").last else { return false }
+            return UInt64(inode) == file.inode
+        }
     }
 
     /// Waits up to five seconds for `condition`.
@@ -21,26 +50,20 @@ struct WritebackTests {
         return condition()
     }
 
-    @Test("opens each file once it exists, leaves its content alone, and closes the files and stops when told",
-          .enabled(if: FileManager.default.fileExists(atPath: "/proc/self/fd")))
+    @Test("opens the WAL once it exists, leaves its content alone, and closes it and stops when told")
     func opensAndCloses() throws {
         let directory = TemporaryDirectory()
         let wal = directory.file("r.sqlite-wal")
-        let database = directory.write("r.sqlite", "database bytes")
-        let writeback = Writeback(paths: [wal, database])
-        #expect(Self.eventually { Self.openFiles().contains(database) })
-        #expect(!Self.openFiles().contains(wal))
+        let writeback = Writeback(walPath: wal)
+        Thread.sleep(forTimeInterval: 0.3)
         _ = directory.write("r.sqlite-wal", "log bytes")
-        #expect(Self.eventually { Self.openFiles().contains(wal) })
+        #expect(Self.eventually { Self.descriptors(on: wal) == 1 })
         writeback.stop()
-        let open = Self.openFiles()
-        #expect(!open.contains(wal) && !open.contains(database))
-        #expect(try String(contentsOfFile: database, encoding: .utf8) == "database bytes")
+        #expect(Self.descriptors(on: wal) == 0)
         #expect(try String(contentsOfFile: wal, encoding: .utf8) == "log bytes")
     }
 
-    @Test("an import of a file past the writeback size syncs its WAL while it runs, imports as any other, and leaves no file open",
-          .enabled(if: FileManager.default.fileExists(atPath: "/proc/self/fd")))
+    @Test("an import of a file past the writeback size has the WAL open on the thread while it runs, imports as any other, closes it, and keeps the registry's lock on its file")
     func largeImport() throws {
         let test = try TestRegistry()
         let header = "Nazwa;Forma prawna;NIP;Miejscowość;TERYT gminy;Uwagi"
@@ -50,16 +73,19 @@ struct WritebackTests {
         let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
         #expect(size >= Registry.writebackBytes)
         let wal = test.path + "-wal"
-        var syncedDuringImport = false
+        #expect(try Self.holdsLock(on: test.path), "an open registry in WAL mode holds a lock on its file")
+        var openDuringImport = false
         let report = try test.registry.importFile(path, options: ImportOptions(target: .entities)) { _ in
-            // Inside the import's transaction: the writeback thread has the WAL open beside SQLite.
-            syncedDuringImport = syncedDuringImport || Self.eventually { Self.openFiles().filter { $0 == wal }.count == 2 }
+            // Inside the import's transaction: SQLite's descriptor and the writeback thread's.
+            openDuringImport = openDuringImport || Self.eventually { Self.descriptors(on: wal) == 2 }
         }
-        #expect(syncedDuringImport)
+        #expect(openDuringImport)
         #expect(report.inserted == 9_000 && report.rejected == 0)
         #expect(try test.registry.database.scalarInt("SELECT count(*) FROM entities") == 9_000)
         #expect(try test.registry.check().isHealthy)
-        // SQLite keeps its own descriptor; the writeback thread's is closed.
-        #expect(Self.openFiles().filter { $0 == wal }.count == 1)
+        #expect(Self.descriptors(on: wal) == 1, "SQLite keeps its own; the thread's is closed")
+        // Closing a descriptor of the registry's file would have dropped SQLite's lock on it, and
+        // another process could then delete the WAL under this one.
+        #expect(try Self.holdsLock(on: test.path))
     }
 }
