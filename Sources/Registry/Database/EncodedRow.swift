@@ -45,7 +45,7 @@ struct EncodedRow {
     }
 
     // The typed appends encode exactly as `append(_:)` does for the matching `SQLValue`; a hot
-    // path uses them to skip building the values (and an array of them) first.
+    // path uses them (through `SQLValueSink`) to skip building the values, and an array of them, first.
 
     /// Appends NULL.
     mutating func appendNull() {
@@ -155,4 +155,23 @@ struct EncodedRow {
     private static func readLittleEndian(_ pointer: UnsafePointer<UInt8>) -> UInt64 {
         UInt64(littleEndian: UnsafeRawPointer(pointer).loadUnaligned(as: UInt64.self))
     }
+}
+
+/// Takes a row's values one at a time, so one list of columns can fill either an array of
+/// `SQLValue`s or an `EncodedRow` (the same bytes either way).
+protocol SQLValueSink {
+    /// Appends a text, or NULL for nil.
+    mutating func append(text: String?)
+    /// Appends an integer, or NULL for nil.
+    mutating func append(integer: Int?)
+    /// Appends a real, or NULL for nil.
+    mutating func append(real: Double?)
+}
+
+extension EncodedRow: SQLValueSink {}
+
+extension Array: SQLValueSink where Element == SQLValue {
+    mutating func append(text: String?) { append(SQLValue(text)) }
+    mutating func append(integer: Int?) { append(SQLValue(integer)) }
+    mutating func append(real: Double?) { append(SQLValue(real)) }
 }

@@ -54,7 +54,7 @@ final class Writeback: @unchecked Sendable {
         }
         while true {
             condition.lock()
-            if !stopped { condition.wait(until: Date(timeIntervalSinceNow: Self.interval)) }
+            if !stopped { _ = condition.wait(until: Date(timeIntervalSinceNow: Self.interval)) }
             let stop = stopped
             condition.unlock()
             if stop { return }

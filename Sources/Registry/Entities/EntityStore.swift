@@ -161,33 +161,25 @@ struct EntityStore {
         return "UPDATE entities SET " + assignments.joined(separator: ", ") + " WHERE id = ?1"
     }
 
-    /// The SQL values of a version's data columns (`dataColumns` order).
-    private static func dataValues(_ fields: EntityFields, closedOn: LocalDate?, closeReason: String?) -> [SQLValue] {
-        [
-            .text(fields.kind.rawValue), .text(fields.name), SQLValue(fields.nip), SQLValue(fields.regon),
-            SQLValue(fields.krs), SQLValue(fields.pkd), SQLValue(fields.street), SQLValue(fields.postalCode),
-            SQLValue(fields.city), SQLValue(fields.teryt), SQLValue(fields.foundedOn?.description),
-            SQLValue(closedOn?.description), SQLValue(closeReason), SQLValue(fields.email),
-            SQLValue(fields.phone), SQLValue(fields.www), SQLValue(fields.latitude), SQLValue(fields.longitude),
-            SQLValue(fields.capacity), SQLValue(fields.operatorID), SQLValue(fields.operatorTeryt),
-            SQLValue(fields.note),
-        ]
-    }
-
-    /// Encodes an insert's parameters, as the `SQLValue`s of the update path would encode: the
-    /// bookkeeping, the data columns (`dataValues` order), then created_at (?30). Written straight
-    /// into the buffer, since an import runs it for every new row.
-    private static func encodeInsert(
-        _ entity: Entity, change: String, reason: String?, context: ChangeContext, into row: inout EncodedRow
+    /// A version's values in `BatchDigest.columns` order: the bookkeeping (parameters ?1 to ?7 of
+    /// the INSERT and the UPDATE), then the data columns.
+    private static func appendVersion(
+        _ entity: Entity, change: String, reason: String?, context: ChangeContext, into row: inout some SQLValueSink
     ) {
-        let fields = entity.fields
         row.append(text: entity.id)
-        row.append(integer: Int64(entity.version))
+        row.append(integer: entity.version)
         row.append(text: change)
         row.append(text: reason)
         row.append(text: context.recordedAt)
         row.append(text: context.actor)
         row.append(text: context.batchID)
+        appendData(entity.fields, closedOn: entity.closedOn, closeReason: entity.closeReason, into: &row)
+    }
+
+    /// A version's data columns (`dataColumns` order).
+    private static func appendData(
+        _ fields: EntityFields, closedOn: LocalDate?, closeReason: String?, into row: inout some SQLValueSink
+    ) {
         row.append(text: fields.kind.rawValue)
         row.append(text: fields.name)
         row.append(text: fields.nip)
@@ -199,8 +191,8 @@ struct EntityStore {
         row.append(text: fields.city)
         row.append(text: fields.teryt)
         row.append(text: fields.foundedOn?.description)
-        row.append(text: entity.closedOn?.description)
-        row.append(text: entity.closeReason)
+        row.append(text: closedOn?.description)
+        row.append(text: closeReason)
         row.append(text: fields.email)
         row.append(text: fields.phone)
         row.append(text: fields.www)
@@ -210,7 +202,6 @@ struct EntityStore {
         row.append(text: fields.operatorID)
         row.append(text: fields.operatorTeryt)
         row.append(text: fields.note)
-        row.append(text: entity.createdAt)
     }
 
     /// Writes `entity` as the current version; the version it replaces is kept in `entity_versions`.
@@ -224,27 +215,23 @@ struct EntityStore {
     ) throws -> Int64 {
         let rowid: Int64
         if let previous {
-            // One array: the bookkeeping, then the data columns.
             var values: [SQLValue] = []
             values.reserveCapacity(BatchDigest.columns.count)
-            values.append(.text(entity.id))
-            values.append(.integer(Int64(entity.version)))
-            values.append(.text(change))
-            values.append(SQLValue(reason))
-            values.append(.text(context.recordedAt))
-            values.append(.text(context.actor))
-            values.append(SQLValue(context.batchID))
-            values.append(contentsOf: Self.dataValues(entity.fields, closedOn: entity.closedOn, closeReason: entity.closeReason))
+            Self.appendVersion(entity, change: change, reason: reason, context: context, into: &values)
             rowid = try knownRowid ?? self.rowid(of: entity.id)
             try database.run(Self.keepSQL, [.integer(rowid)])
-            let old = Self.dataValues(previous.fields, closedOn: previous.closedOn, closeReason: previous.closeReason)
+            var old: [SQLValue] = []
+            old.reserveCapacity(Self.dataColumns.count)
+            Self.appendData(previous.fields, closedOn: previous.closedOn, closeReason: previous.closeReason, into: &old)
             let update = try database.cached(Self.updateSQL(changed: zip(values[7...], old).map { $0 != $1 }))
             try update.execute(Array(values.prefix(update.parameterCount)))
             if context.batchID != nil { digest.add(values, rowid: rowid) }
         } else {
             let insert = try database.cached(Self.insertSQL)
+            // Encoded straight into the buffer that is hashed and bound: an import does this for every new row.
             rowid = try digest.record(version: Int64(entity.version)) { row in
-                Self.encodeInsert(entity, change: change, reason: reason, context: context, into: &row)
+                Self.appendVersion(entity, change: change, reason: reason, context: context, into: &row)
+                row.append(text: entity.createdAt)  // ?30
             } write: { encoded in
                 try insert.execute(encoded)
                 return database.lastInsertRowID

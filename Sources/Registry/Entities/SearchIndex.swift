@@ -71,7 +71,7 @@ final class SearchIndex {
     /// on a second thread from the entities as they are written. Without a file beside the
     /// database (or when it cannot be made), the index is written in place at `flush()` as usual.
     func beginBuilding() {
-        guard deferred != nil, build == nil, isFileBacked,
+        guard deferred != nil, build == nil, database.isFileBacked,
               let sql = try? Self.tableSQL(database),
               // FTS5 options (automerge, pgsz, …) shape the index; the scratch table would not have them.
               (try? database.scalarInt("SELECT count(*) FROM entity_search_config WHERE k <> 'version'")) == 0
@@ -83,12 +83,9 @@ final class SearchIndex {
     /// whole index). Imports call this inside their write transaction, and only a writer uses the
     /// file, so no other process can be building in it.
     func removeLeftoverBuild() {
-        guard build == nil, isFileBacked else { return }
+        guard build == nil, database.isFileBacked else { return }
         SearchBuild.removeLeftover(besideRegistryAt: database.path)
     }
-
-    /// Whether the registry is a file, so a scratch file can sit beside it.
-    private var isFileBacked: Bool { database.isFileBacked }
 
     /// Writes the collected updates and stops deferring.
     func flush() throws {

@@ -29,15 +29,19 @@ struct WritebackTests {
     }
 
     /// True when this process holds a POSIX lock on the file at `path` (/proc/locks lists each lock
-    /// with its process and its file as major:minor:inode).
+    /// with its process and its file as major:minor:inode, the device numbers in hex).
     static func holdsLock(on path: String) throws -> Bool {
         guard let file = FileID(path) else { return false }
+        // glibc's encoding of a device number.
+        let major = ((file.device >> 8) & 0xFFF) | ((file.device >> 32) & ~UInt64(0xFFF))
+        let minor = (file.device & 0xFF) | ((file.device >> 12) & ~UInt64(0xFF))
         let pid = String(getpid())
         return try String(contentsOfFile: "/proc/locks", encoding: .utf8).split(separator: "\n").contains { line in
             let words = line.split(separator: " ")
-            guard words.count >= 6, words[1] == "POSIX", words[4] == pid,
-                  let inode = words[5].split(separator: ":").last else { return false }
-            return UInt64(inode) == file.inode
+            guard words.count >= 6, words[1] == "POSIX", words[4] == pid else { return false }
+            let id = words[5].split(separator: ":")
+            return id.count == 3 && UInt64(id[0], radix: 16) == major && UInt64(id[1], radix: 16) == minor
+                && UInt64(id[2]) == file.inode
         }
     }
 
