@@ -81,6 +81,50 @@ struct ReliabilityCLITests {
         #expect(try Self.count(cli, "SELECT count(*) FROM import_batches WHERE file_name = 'batch.csv' AND inserted > 0") == 1)
     }
 
+    @Test("SIGKILL during a large first import (rollback journal): nothing or everything, readable at once, WAL again after the next write")
+    func killDuringFirstLoad() throws {
+        let scratch = Scratch()
+        let cli = CLI(scratch: scratch)
+        #expect(try cli.run("init").status == 0)
+        // Past the 16 MB from which a first load into an empty registry leaves the WAL.
+        let rows = 9_000
+        let note = String(repeating: "x", count: 2_000)
+        var text = "Nazwa;Forma prawna;TERYT gminy;Miejscowość;Uwagi\n"
+        for index in 0..<rows { text += "Fundacja Duża nr \(index);Fundacja;2862011;Olsztyn;\(note)\n" }
+        let file = scratch.write("large.csv", text)
+        let registry = scratch.path + "/registry.sqlite"
+
+        var timing = CLI(directory: scratch.path)
+        timing.environment["REGISTRY_DB"] = scratch.path + "/timing.sqlite"
+        #expect(try timing.run("init").status == 0)
+        let started = Date()
+        #expect(try timing.run("import", "entities", file).status == 0)
+        let duration = Date().timeIntervalSince(started)
+
+        var outcomes: [String] = []
+        for fraction in [0.15, 0.4, 0.65, 0.9] {
+            let process = try Self.start(cli, ["import", "entities", file])
+            usleep(useconds_t(duration * fraction * 1_000_000))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let killed = process.terminationReason == .uncaughtSignal
+            let left = FileManager.default.fileExists(atPath: registry + "-journal")
+            // A read-only command first: it must roll back what the killed import left, not fail.
+            let now = try Self.count(cli)
+            #expect(now == 0 || now == rows, "after a kill at \(fraction): \(now) entities")
+            try Self.expectHealthy(cli, "kill at \(fraction)")
+            outcomes.append(killed ? (now == 0 ? (left ? "none, journal rolled back" : "none") : "all") : "finished")
+            if now == rows { break }
+        }
+        #expect(outcomes.contains("none, journal rolled back"), "a kill in the middle left a journal to roll back: \(outcomes)")
+        #expect(try cli.run("import", "entities", file).status == 0)
+        #expect(try Self.count(cli) == rows)
+        // The file header's read and write versions (bytes 18 and 19) are 2 in WAL mode, 1 otherwise.
+        let header = try #require(FileManager.default.contents(atPath: registry)).prefix(20)
+        #expect(Array(header.suffix(2)) == [2, 2])
+        try Self.expectHealthy(cli, "after the import")
+    }
+
     @Test("2 and 4 importers at once with a reader and an online backup: all succeed, nothing lost, the reader never waits long",
           arguments: [2, 4])
     func concurrentImporters(processes: Int) throws {

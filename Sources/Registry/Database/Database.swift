@@ -24,6 +24,12 @@ public final class Database {
     /// (Benchmarks/README, item 36).
     static let pageSize = 16_384
 
+    /// How long a statement waits for another connection's lock.
+    private let busyTimeoutMilliseconds: Int32
+    /// SQLITE_READONLY_ROLLBACK, a C macro Swift does not import: a read-only connection met a
+    /// journal left by a write that never finished, which only a writable connection can roll back.
+    private static let readOnlyRollback: Int32 = SQLITE_READONLY | (3 << 8)
+
     /// How to open the file.
     public enum Access: Sendable {
         /// Read and write; create the file (mode 0600) when it does not exist.
@@ -72,14 +78,14 @@ public final class Database {
             if !exists { try Self.createPrivateFile(path) }
         }
         _ = Self.configured
-        var handle: OpaquePointer?
-        let code = sqlite3_open_v2(path, &handle, flags, nil)
-        guard code == SQLITE_OK, let handle else {
-            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+        var handle = try Self.connect(path: path, flags: flags, access: access)
+        if access == .readOnly, sqlite3_exec(handle, "SELECT count(*) FROM sqlite_schema", nil, nil, nil) == Self.readOnlyRollback {
             sqlite3_close_v2(handle)
-            throw Self.openError(path: path, code: code, message: message, access: access)
+            Self.rollBackInterruptedWrite(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+            handle = try Self.connect(path: path, flags: flags, access: access)
         }
         self.handle = handle
+        self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
         sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
         sqlite3_extended_result_codes(handle, 1)
         do {
@@ -116,6 +122,29 @@ public final class Database {
     deinit {
         recent.removeAll()
         cache.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    private static func connect(path: String, flags: Int32, access: Access) throws -> OpaquePointer {
+        var handle: OpaquePointer?
+        let code = sqlite3_open_v2(path, &handle, flags, nil)
+        guard code == SQLITE_OK, let handle else {
+            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close_v2(handle)
+            throw Self.openError(path: path, code: code, message: message, access: access)
+        }
+        return handle
+    }
+
+    /// Rolls back what a killed process left half-written through a rollback journal (see
+    /// `leaveWALForBulkWrite`), as any writable connection does when it first reads. Best effort:
+    /// where the file cannot be written, the read-only open that follows reports why.
+    private static func rollBackInterruptedWrite(path: String, busyTimeoutMilliseconds: Int32) {
+        var handle: OpaquePointer?
+        if sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK, let handle {
+            sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
+            _ = sqlite3_exec(handle, "SELECT count(*) FROM sqlite_schema", nil, nil, nil)
+        }
         sqlite3_close_v2(handle)
     }
 
@@ -236,6 +265,29 @@ public final class Database {
             throw error
         }
         return result
+    }
+
+    /// Switches a WAL registry to a rollback journal for one large transaction that adds pages to a
+    /// file that holds almost none yet (a first import into an empty registry), if no other
+    /// connection has the file open; true if it switched. `returnToWAL` switches back.
+    ///
+    /// The WAL has every page written twice, to the log and again by the checkpoint, and a million
+    /// entities make a log of about 700 MB; a rollback journal keeps only the pages the file already
+    /// had and the rows are written once, to the file. SQLite's own advice for transactions over
+    /// about 100 MB. While it lasts, others cannot read the (still empty) registry: they wait for
+    /// the commit as they would wait for any writer. The attempt itself does not wait: with another
+    /// connection open, SQLite refuses to leave WAL, and the write goes through the WAL as usual.
+    func leaveWALForBulkWrite() -> Bool {
+        guard isFileBacked, !isInTransaction else { return false }
+        sqlite3_busy_timeout(handle, 0)
+        defer { sqlite3_busy_timeout(handle, busyTimeoutMilliseconds) }
+        return (try? scalarText("PRAGMA journal_mode = DELETE")) == "delete"
+    }
+
+    /// Back to WAL after `leaveWALForBulkWrite`, waiting for readers as any writer does. Should that
+    /// fail, the registry stays correct in rollback mode until the next writable open sets WAL.
+    func returnToWAL() {
+        _ = try? scalarText("PRAGMA journal_mode = WAL")
     }
 
     /// Runs `body` with SQLite's defensive mode off, where a build turns it on: migrations edit the

@@ -11,9 +11,14 @@ struct DeferredIndexes {
 
     private let definitions: [String]
 
+    /// True while the registry holds no entity.
+    static func isEmpty(_ database: Database) throws -> Bool {
+        try database.scalarInt("SELECT count(*) FROM (SELECT 1 FROM entities LIMIT 1)") == 0
+    }
+
     /// Drops the indexes when the registry holds no entity yet; nil (and nothing dropped) otherwise.
     static func dropIfEmpty(_ database: Database) throws -> DeferredIndexes? {
-        guard try database.scalarInt("SELECT count(*) FROM (SELECT 1 FROM entities LIMIT 1)") == 0 else { return nil }
+        guard try isEmpty(database) else { return nil }
         var definitions: [String] = []
         for name in names {
             guard let sql = try database.scalarText("SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?", [.text(name)])

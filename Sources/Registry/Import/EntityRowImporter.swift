@@ -34,6 +34,10 @@ struct EntityRowImporter: RowImporter {
         self.allowsBulkLoad = allowsBulkLoad
     }
 
+    func wouldLoadIntoEmptyRegistry() throws -> Bool {
+        try allowsBulkLoad && DeferredIndexes.isEmpty(registry.database)
+    }
+
     /// Inside the transaction, so no other writer can add an entity between this check and the load.
     mutating func begin() throws {
         deferredIndexes = allowsBulkLoad ? try DeferredIndexes.dropIfEmpty(registry.database) : nil

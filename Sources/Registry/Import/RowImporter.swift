@@ -46,6 +46,9 @@ protocol RowImporter {
     /// False when `apply` validates everything before its first write, so a refused row needs no
     /// savepoint to undo it (savepoints cost a copy of every page a row touches).
     static var needsSavepoint: Bool { get }
+    /// True when `begin` would load into an empty registry, building indexes after the rows (asked
+    /// before the transaction; `begin` decides again inside it).
+    func wouldLoadIntoEmptyRegistry() throws -> Bool
     /// Called inside the transaction before the first row.
     mutating func begin() throws
     /// Called inside the transaction after the last row, before the batch is recorded.
@@ -60,6 +63,7 @@ extension RowImporter where Prepared == ImportRow {
 
 extension RowImporter {
     static var needsSavepoint: Bool { true }
+    func wouldLoadIntoEmptyRegistry() throws -> Bool { false }
     mutating func begin() throws {}
     mutating func finish() throws {}
     var auditSummary: [String: JSONValue] { [:] }

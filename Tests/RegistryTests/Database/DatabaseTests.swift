@@ -133,6 +133,65 @@ struct DatabaseTests {
         }
     }
 
+    @Test("a bulk write leaves WAL only when no other connection has the file open, without waiting, and returns to it")
+    func rollbackJournalForBulkWrite() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.file("j.sqlite")
+        let database = try Database(path: path, access: .readWriteCreate)
+        try database.execute("CREATE TABLE t (x)")
+        do {
+            let other = try Database(path: path, access: .readOnly)
+            #expect(try other.scalarInt("SELECT count(*) FROM t") == 0)
+            let started = Date()
+            #expect(database.leaveWALForBulkWrite() == false)
+            #expect(Date().timeIntervalSince(started) < 10, "the busy timeout is 30 s: the attempt must not wait for it")
+            #expect(try database.scalarText("PRAGMA journal_mode") == "wal")
+            #expect(try database.scalarInt("PRAGMA busy_timeout") == 30_000)
+        }
+        #expect(database.leaveWALForBulkWrite())
+        #expect(try database.scalarText("PRAGMA journal_mode") == "delete")
+        #expect(try database.scalarInt("PRAGMA busy_timeout") == 30_000)
+        try database.transaction {
+            try database.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) INSERT INTO t SELECT i FROM n")
+            #expect(FileManager.default.fileExists(atPath: path + "-journal"))
+            #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+        }
+        database.returnToWAL()
+        #expect(try database.scalarText("PRAGMA journal_mode") == "wal")
+        #expect(try Database(path: path, access: .readOnly).scalarInt("SELECT count(*) FROM t") == 1000)
+        #expect(!FileManager.default.fileExists(atPath: path + "-journal"))
+    }
+
+    @Test("a read-only open rolls back a write that a killed process left in a rollback journal")
+    func readOnlyAfterInterruptedBulkWrite() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.file("k.sqlite")
+        let database = try Database(path: path, access: .readWriteCreate)
+        try database.execute("CREATE TABLE t (x); INSERT INTO t VALUES (1)")
+        #expect(database.leaveWALForBulkWrite())
+        // A crash image: the files as they are in the middle of a transaction that has already
+        // written to the database file (a small cache makes it spill), copied before it ends.
+        try database.execute("PRAGMA cache_size = 10; BEGIN IMMEDIATE; UPDATE t SET x = 2")
+        try database.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) INSERT INTO t SELECT randomblob(1000) FROM n")
+        for copy in ["a", "b"] {
+            try FileManager.default.copyItem(atPath: path, toPath: directory.file("\(copy).sqlite"))
+            try FileManager.default.copyItem(atPath: path + "-journal", toPath: directory.file("\(copy).sqlite-journal"))
+        }
+        try database.execute("ROLLBACK")
+        // SQLite alone refuses to read it read-only: only a writable connection may roll it back.
+        var handle: OpaquePointer?
+        #expect(sqlite3_open_v2(directory.file("a.sqlite"), &handle, SQLITE_OPEN_READONLY, nil) == SQLITE_OK)
+        sqlite3_extended_result_codes(handle, 1)
+        #expect(sqlite3_exec(handle, "SELECT count(*) FROM t", nil, nil, nil) == SQLITE_READONLY | (3 << 8))
+        sqlite3_close(handle)
+
+        let reader = try Database(path: directory.file("b.sqlite"), access: .readOnly)
+        #expect(try reader.scalarInt("SELECT count(*) FROM t") == 1)
+        #expect(try reader.scalarInt("SELECT x FROM t") == 1)
+        #expect(try reader.scalarText("PRAGMA integrity_check") == "ok")
+        #expect(!FileManager.default.fileExists(atPath: directory.file("b.sqlite-journal")))
+    }
+
     @Test("a database in a missing directory cannot be created")
     func missingDirectory() throws {
         let directory = TemporaryDirectory()

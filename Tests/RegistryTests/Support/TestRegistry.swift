@@ -98,6 +98,17 @@ enum Generated {
     static func krs(_ seed: Int) -> String {
         String(format: "%010d", 100_000 + seed)
     }
+
+    /// An entity file of `rows` foundations with long notes, past the size from which an import
+    /// takes its large-file paths (9,000 rows make about 18 MB); `bad` rows get an invalid NIP.
+    static func largeEntityFile(in directory: TemporaryDirectory, rows: Int = 9_000, bad: Set<Int> = []) -> String {
+        let header = "Nazwa;Forma prawna;NIP;Miejscowość;TERYT gminy;Uwagi"
+        let note = String(repeating: "x", count: 2_000)
+        let lines = (0..<rows).map { n in
+            "Fundacja \(n);Fundacja;\(bad.contains(n) ? "1234567890" : nip(n * 3 + 2));Żórawina;2862011;\(note)"
+        }
+        return directory.write("large.csv", ([header] + lines).joined(separator: "\n") + "\n")
+    }
 }
 
 extension Database {
