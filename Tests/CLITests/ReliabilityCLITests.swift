@@ -81,48 +81,85 @@ struct ReliabilityCLITests {
         #expect(try Self.count(cli, "SELECT count(*) FROM import_batches WHERE file_name = 'batch.csv' AND inserted > 0") == 1)
     }
 
-    @Test("SIGKILL during a large first import (rollback journal): nothing or everything, readable at once, WAL again after the next write")
-    func killDuringFirstLoad() throws {
-        let scratch = Scratch()
-        let cli = CLI(scratch: scratch)
-        #expect(try cli.run("init").status == 0)
-        // Past the 16 MB from which a first load into an empty registry leaves the WAL.
+    /// An entity file past the 16 MB from which a first load into an empty registry leaves the WAL.
+    static func largeFile(_ scratch: Scratch) -> (path: String, rows: Int) {
         let rows = 9_000
         let note = String(repeating: "x", count: 2_000)
         var text = "Nazwa;Forma prawna;TERYT gminy;Miejscowość;Uwagi\n"
         for index in 0..<rows { text += "Fundacja Duża nr \(index);Fundacja;2862011;Olsztyn;\(note)\n" }
-        let file = scratch.write("large.csv", text)
-        let registry = scratch.path + "/registry.sqlite"
+        return (scratch.write("large.csv", text), rows)
+    }
 
-        var timing = CLI(directory: scratch.path)
-        timing.environment["REGISTRY_DB"] = scratch.path + "/timing.sqlite"
-        #expect(try timing.run("init").status == 0)
+    /// True when the file at `path` starts with a rollback journal's magic number: SQLite writes it
+    /// (and syncs it) before the first change reaches the database file, and a journal with it
+    /// that no live transaction owns is rolled back by the next connection that may write.
+    static func isHotJournal(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let magic: [UInt8] = [0xD9, 0xD5, 0x05, 0xF9, 0x20, 0xA1, 0x63, 0xD7]
+        return (try? handle.read(upToCount: 8)).map { [UInt8]($0) } == magic
+    }
+
+    @Test("SIGKILL during a large first import (rollback journal): nothing or everything, the next command (a read-only one) rolls it back, WAL again after the next write")
+    func killDuringFirstLoad() throws {
+        let scratch = Scratch()
+        let cli = CLI(scratch: scratch)
+        #expect(try cli.run("init").status == 0)
+        let (file, rows) = Self.largeFile(scratch)
+        let journal = scratch.path + "/registry.sqlite-journal"
+
+        // Killed as soon as the journal is live, that is once changes have started to reach the file.
+        let process = try Self.start(cli, ["import", "entities", file])
+        while process.isRunning && !Self.isHotJournal(journal) { usleep(1_000) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal, "killed before it finished")
+        #expect(Self.isHotJournal(journal), "the import left a journal to roll back")
+        #expect(try Self.count(cli) == 0, "read-only, after rolling the journal back")
+        #expect(!Self.isHotJournal(journal))
+        try Self.expectHealthy(cli, "after a kill with a live journal")
+
+        // Killed half-way through, wherever that falls.
+        let timed = try Self.start(cli, ["import", "entities", file])
         let started = Date()
-        #expect(try timing.run("import", "entities", file).status == 0)
+        timed.waitUntilExit()
         let duration = Date().timeIntervalSince(started)
+        #expect(timed.terminationStatus == 0)
+        let registry = scratch.path + "/registry.sqlite"
+        try FileManager.default.removeItem(atPath: registry)
+        #expect(try cli.run("init").status == 0)
+        let half = try Self.start(cli, ["import", "entities", file])
+        usleep(useconds_t(duration * 0.5 * 1_000_000))
+        kill(half.processIdentifier, SIGKILL)
+        half.waitUntilExit()
+        let now = try Self.count(cli)
+        #expect(now == 0 || now == rows, "after a kill half-way: \(now) entities")
+        try Self.expectHealthy(cli, "after a kill half-way")
 
-        var outcomes: [String] = []
-        for fraction in [0.15, 0.4, 0.65, 0.9] {
-            let process = try Self.start(cli, ["import", "entities", file])
-            usleep(useconds_t(duration * fraction * 1_000_000))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            let killed = process.terminationReason == .uncaughtSignal
-            let left = FileManager.default.fileExists(atPath: registry + "-journal")
-            // A read-only command first: it must roll back what the killed import left, not fail.
-            let now = try Self.count(cli)
-            #expect(now == 0 || now == rows, "after a kill at \(fraction): \(now) entities")
-            try Self.expectHealthy(cli, "kill at \(fraction)")
-            outcomes.append(killed ? (now == 0 ? (left ? "none, journal rolled back" : "none") : "all") : "finished")
-            if now == rows { break }
-        }
-        #expect(outcomes.contains("none, journal rolled back"), "a kill in the middle left a journal to roll back: \(outcomes)")
         #expect(try cli.run("import", "entities", file).status == 0)
         #expect(try Self.count(cli) == rows)
         // The file header's read and write versions (bytes 18 and 19) are 2 in WAL mode, 1 otherwise.
         let header = try #require(FileManager.default.contents(atPath: registry)).prefix(20)
         #expect(Array(header.suffix(2)) == [2, 2])
         try Self.expectHealthy(cli, "after the import")
+    }
+
+    @Test("a write during a large first import (rollback journal) waits for it and succeeds")
+    func writeDuringFirstLoad() throws {
+        let scratch = Scratch()
+        let cli = CLI(scratch: scratch)
+        #expect(try cli.run("init").status == 0)
+        let (file, rows) = Self.largeFile(scratch)
+        let journal = scratch.path + "/registry.sqlite-journal"
+        let importer = try Self.start(cli, ["import", "entities", file])
+        while importer.isRunning && !FileManager.default.fileExists(atPath: journal) { usleep(1_000) }
+        #expect(importer.isRunning, "the import was still running when the write began")
+        let add = try cli.run("entity", "add", "--kind", "fundacja", "--name", "Fundacja w trakcie", "--teryt", "2862011")
+        #expect(add.status == 0, "\(add.stderr)")
+        importer.waitUntilExit()
+        #expect(importer.terminationStatus == 0)
+        #expect(try Self.count(cli) == rows + 1)
+        try Self.expectHealthy(cli, "after a write during a first load")
     }
 
     @Test("2 and 4 importers at once with a reader and an online backup: all succeed, nothing lost, the reader never waits long",

@@ -99,7 +99,8 @@ public final class Database {
                 // A small cache: the scratch work runs beside an import, within its memory budget.
                 try execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -4096; PRAGMA temp_store = FILE")
             } else if access != .readOnly {
-                try execute("PRAGMA journal_mode = WAL")
+                // A registry a first load left in rollback mode (`leaveWALForBulkWrite`) returns to WAL here.
+                try executeWaitingForWriter("PRAGMA journal_mode = WAL")
                 // FULL: a command that reported success survives a power cut too (one fsync per commit).
                 try execute("PRAGMA synchronous = FULL")
                 // 32 MiB of page cache, so a large import spills to the WAL less often (within the memory budget).
@@ -277,17 +278,47 @@ public final class Database {
     /// about 100 MB. While it lasts, others cannot read the (still empty) registry: they wait for
     /// the commit as they would wait for any writer. The attempt itself does not wait: with another
     /// connection open, SQLite refuses to leave WAL, and the write goes through the WAL as usual.
+    ///
+    /// `synchronous` goes from FULL to EXTRA meanwhile: in rollback mode a commit is the journal's
+    /// deletion, which only a sync of the directory makes survive a power cut.
     func leaveWALForBulkWrite() -> Bool {
         guard isFileBacked, !isInTransaction else { return false }
+        // A read first: a connection's idea of the mode is what it last read, and another
+        // connection may have changed the file since.
+        guard (try? execute("SELECT count(*) FROM sqlite_schema")) != nil else { return false }
         sqlite3_busy_timeout(handle, 0)
         defer { sqlite3_busy_timeout(handle, busyTimeoutMilliseconds) }
-        return (try? scalarText("PRAGMA journal_mode = DELETE")) == "delete"
+        guard (try? scalarText("PRAGMA journal_mode = DELETE")) == "delete" else { return false }
+        if (try? execute("PRAGMA synchronous = EXTRA")) == nil {
+            returnToWAL()
+            return false
+        }
+        return true
     }
 
-    /// Back to WAL after `leaveWALForBulkWrite`, waiting for readers as any writer does. Should that
-    /// fail, the registry stays correct in rollback mode until the next writable open sets WAL.
+    /// Back to WAL (and `synchronous` FULL) after `leaveWALForBulkWrite`, waiting as any writer
+    /// does. Should that fail, the registry stays correct in rollback mode (with EXTRA) until the
+    /// next writable open sets WAL.
     func returnToWAL() {
-        _ = try? scalarText("PRAGMA journal_mode = WAL")
+        if (try? executeWaitingForWriter("PRAGMA journal_mode = WAL")) != nil {
+            _ = try? execute("PRAGMA synchronous = FULL")
+        }
+    }
+
+    /// Runs a statement that needs the write lock although it opens no transaction (a journal mode
+    /// change), retrying for up to the busy timeout. SQLite answers such a statement busy at once
+    /// while another connection writes, without its busy handler: the statement has read the file
+    /// first, and a reader may not wait for a writer's lock.
+    private func executeWaitingForWriter(_ sql: String) throws {
+        var waited: Int32 = 0
+        while true {
+            do {
+                return try execute(sql)
+            } catch RegistryError.busy where waited < busyTimeoutMilliseconds {
+                usleep(20_000)
+                waited += 20
+            }
+        }
     }
 
     /// Runs `body` with SQLite's defensive mode off, where a build turns it on: migrations edit the
@@ -341,6 +372,9 @@ public final class Database {
             return .io(path: path, message: "disk full: \(message)")
         case SQLITE_IOERR:
             return .io(path: path, message: message)
+        case SQLITE_READONLY where code == Self.readOnlyRollback:
+            return .cannotCreate(path: path, reason: "an interrupted import left \(path)-journal, which only a connection "
+                + "allowed to write the registry and its folder can roll back: run `registry migrate` as such a user")
         case SQLITE_READONLY:
             return .cannotCreate(path: path, reason: "the database is read-only (\(message))")
         case SQLITE_CANTOPEN:

@@ -151,6 +151,8 @@ struct DatabaseTests {
         #expect(database.leaveWALForBulkWrite())
         #expect(try database.scalarText("PRAGMA journal_mode") == "delete")
         #expect(try database.scalarInt("PRAGMA busy_timeout") == 30_000)
+        // EXTRA: the journal's deletion, which commits, is made durable by syncing the directory.
+        #expect(try database.scalarInt("PRAGMA synchronous") == 3)
         try database.transaction {
             try database.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) INSERT INTO t SELECT i FROM n")
             #expect(FileManager.default.fileExists(atPath: path + "-journal"))
@@ -158,8 +160,90 @@ struct DatabaseTests {
         }
         database.returnToWAL()
         #expect(try database.scalarText("PRAGMA journal_mode") == "wal")
+        #expect(try database.scalarInt("PRAGMA synchronous") == 2)
         #expect(try Database(path: path, access: .readOnly).scalarInt("SELECT count(*) FROM t") == 1000)
         #expect(!FileManager.default.fileExists(atPath: path + "-journal"))
+    }
+
+    @Test("while a bulk write holds the file in rollback mode, another writable open and the return to WAL wait for the writer instead of failing")
+    func journalModeWaitsForWriter() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.file("w.sqlite")
+        let database = try Database(path: path, access: .readWriteCreate)
+        try database.execute("CREATE TABLE t (x)")
+        #expect(database.leaveWALForBulkWrite())
+        try database.execute("BEGIN IMMEDIATE; INSERT INTO t VALUES (1)")
+        // Another connection opens (and sets WAL) while the write is open; it commits 0.5 s later.
+        let opened = OpenResult()
+        let other = Thread {
+            let started = Date()
+            do {
+                let second = try Database(path: path, access: .readWrite, busyTimeoutMilliseconds: 10_000)
+                opened.set(seconds: Date().timeIntervalSince(started), count: try second.scalarInt("SELECT count(*) FROM t"),
+                           mode: try second.scalarText("PRAGMA journal_mode"))
+            } catch {
+                opened.set(error: "\(error)")
+            }
+        }
+        other.start()
+        Thread.sleep(forTimeInterval: 0.5)
+        try database.execute("COMMIT")
+        #expect(opened.wait())
+        #expect(opened.error == nil)
+        #expect(opened.seconds >= 0.4, "it waited for the commit")
+        #expect(opened.count == 1 && opened.mode == "wal")
+
+        // The other way round: the return to WAL waits for another connection's write, here a plain
+        // SQLite connection (which leaves the journal mode alone) committing 0.5 s after it began.
+        // The first connection reads first: its own idea of the mode is what it last saw.
+        #expect(try database.scalarText("PRAGMA journal_mode") == "delete")
+        #expect(try database.scalarInt("SELECT count(*) FROM t") == 1)
+        #expect(try database.scalarText("PRAGMA journal_mode") == "wal")
+        #expect(database.leaveWALForBulkWrite())
+        let began = DispatchSemaphore(value: 0)
+        let writer = Thread {
+            var handle: OpaquePointer?
+            guard sqlite3_open(path, &handle) == SQLITE_OK else { began.signal(); return }
+            sqlite3_busy_timeout(handle, 10_000)
+            _ = sqlite3_exec(handle, "BEGIN IMMEDIATE; INSERT INTO t VALUES (2)", nil, nil, nil)
+            began.signal()
+            Thread.sleep(forTimeInterval: 0.5)
+            _ = sqlite3_exec(handle, "COMMIT", nil, nil, nil)
+            sqlite3_close(handle)
+        }
+        writer.start()
+        began.wait()
+        let started = Date()
+        database.returnToWAL()
+        #expect(Date().timeIntervalSince(started) >= 0.3, "it waited for the other writer")
+        #expect(try database.scalarText("PRAGMA journal_mode") == "wal")
+        #expect(try database.scalarInt("SELECT count(*) FROM t") == 2)
+    }
+
+    @Test("a journal only a writer may roll back, met by a reader that cannot write either, is named with what to do")
+    func interruptedWriteMessage() throws {
+        let directory = TemporaryDirectory()
+        let database = try Database(path: directory.file("m.sqlite"), access: .readWriteCreate)
+        let error = database.error(code: SQLITE_READONLY | (3 << 8), sql: nil, message: "attempt to write a readonly database")
+        #expect(error == .cannotCreate(path: database.path, reason: "an interrupted import left \(database.path)-journal, which only a "
+            + "connection allowed to write the registry and its folder can roll back: run `registry migrate` as such a user"))
+        #expect(database.error(code: SQLITE_READONLY, sql: nil, message: "x") == .cannotCreate(path: database.path, reason: "the database is read-only (x)"))
+    }
+
+    @Test("a registry left in rollback mode with no journal (a load killed before or after its transaction) reads as it is and returns to WAL on a writable open")
+    func leftInRollbackMode() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.file("left.sqlite")
+        do {
+            let database = try Database(path: path, access: .readWriteCreate)
+            try database.execute("CREATE TABLE t (x); INSERT INTO t VALUES (1)")
+            #expect(database.leaveWALForBulkWrite())
+        }
+        #expect(try Database(path: path, access: .readOnly).scalarInt("SELECT count(*) FROM t") == 1)
+        #expect(try Database(path: path, access: .readOnly).scalarText("PRAGMA journal_mode") == "delete")
+        let reopened = try Database(path: path, access: .readWrite)
+        #expect(try reopened.scalarText("PRAGMA journal_mode") == "wal")
+        #expect(try reopened.scalarInt("PRAGMA synchronous") == 2)
     }
 
     @Test("a read-only open rolls back a write that a killed process left in a rollback journal")
@@ -216,5 +300,25 @@ struct DatabaseTests {
         } catch let error as RegistryError {
             guard case .busy = error else { Issue.record("expected busy, got \(error)"); return }
         }
+    }
+}
+
+/// What a connection opened on another thread saw, handed back to the test.
+final class OpenResult: @unchecked Sendable {
+    private let lock = NSLock()
+    private let done = DispatchSemaphore(value: 0)
+    private(set) var seconds = 0.0
+    private(set) var count: Int?
+    private(set) var mode: String?
+    private(set) var error: String?
+
+    func set(seconds: Double = 0, count: Int? = nil, mode: String? = nil, error: String? = nil) {
+        lock.withLock { (self.seconds, self.count, self.mode, self.error) = (seconds, count, mode, error) }
+        done.signal()
+    }
+
+    /// Waits up to 20 s for the other thread; false if it never reported.
+    func wait() -> Bool {
+        done.wait(timeout: .now() + 20) == .success
     }
 }
