@@ -73,6 +73,38 @@ struct EncodedRow {
         text.withUTF8Bytes { appendTextBytes($0) }
     }
 
+    /// Appends `text` folded as `TextFolding.fold` folds it, written straight into the buffer when
+    /// the byte-level folding knows every scalar (no string is made for the folded text).
+    mutating func append(folding text: String) {
+        let tag = bytes.count
+        let folded = text.withUTF8Bytes { source -> Bool in
+            bytes.append(3)
+            appendLittleEndian(0)  // the length, written below
+            let offset = bytes.count
+            bytes.append(contentsOf: repeatElement(0, count: source.count))
+            let written = bytes.withUnsafeMutableBufferPointer { buffer in
+                TextFolding.foldPolish(source, into: UnsafeMutableBufferPointer(rebasing: buffer[offset...]))
+            }
+            guard let written else { return false }
+            bytes.removeLast(source.count - written)
+            withUnsafeBytes(of: UInt64(written).littleEndian) { length in
+                bytes.replaceSubrange((tag + 1)..<(tag + 9), with: length)
+            }
+            return true
+        }
+        if folded {
+            starts.append(tag)
+        } else {
+            bytes.removeLast(bytes.count - tag)
+            append(text: TextFolding.fold(text))
+        }
+    }
+
+    /// Appends `text` folded, or NULL for nil.
+    mutating func append(folding text: String?) {
+        if let text { append(folding: text) } else { appendNull() }
+    }
+
     /// Appends a text, or NULL for nil.
     mutating func append(text: String?) {
         if let text { append(text: text) } else { appendNull() }

@@ -160,16 +160,21 @@ final class SearchBuild: @unchecked Sendable {
         let replace = try scratch.prepare(
             "INSERT OR REPLACE INTO entity_search (rowid, name, city, street, note, scopes) VALUES (?, ?, ?, ?, ?, NULL)")
         var highest = Int64.min
+        // One buffer for every document: the folded texts are written into it and bound from it,
+        // with no string made for them and no copy by SQLite.
+        var row = EncodedRow(capacity: 1_024)
         while let documents = nextBatch() {
             for document in documents {
                 // Rows arrive in rowid order; only an entity changed again by the same file comes back.
                 let statement = document.rowid > highest ? insert : replace
                 highest = max(highest, document.rowid)
-                try statement.execute([
-                    .integer(document.rowid), .text(TextFolding.fold(document.name)),
-                    SQLValue(document.city.map(TextFolding.fold)), SQLValue(document.street.map(TextFolding.fold)),
-                    SQLValue(document.note.map(TextFolding.fold)),
-                ])
+                row.removeAll()
+                row.append(integer: document.rowid)
+                row.append(folding: document.name)
+                row.append(folding: document.city)
+                row.append(folding: document.street)
+                row.append(folding: document.note)
+                try statement.execute(row)
             }
         }
         if !isCancelled { try scratch.execute("COMMIT") }

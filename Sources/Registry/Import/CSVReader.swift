@@ -253,13 +253,10 @@ public final class CSVReader {
                     }
                     // Copy the run up to the next quote in one go.
                     let start = position
-                    while position < buffer.count {
-                        let byte = buffer[position]
-                        if byte == 34 || byte == 0 { break }
-                        if byte == 13 || (byte == 10 && previous != 13) { line += 1 }
-                        previous = byte
-                        position += 1
-                    }
+                    let run = buffer.withUnsafeBufferPointer { Self.scanQuoted($0, from: start, previous: previous) }
+                    position = run.end
+                    line += run.lineBreaks
+                    previous = run.previous
                     fieldBytes.append(contentsOf: buffer[start..<position])
                     if fieldBytes.count > Self.maximumFieldBytes {
                         throw problem("field longer than 1 MB (\(Self.maximumFieldBytes) bytes)")
@@ -288,16 +285,20 @@ public final class CSVReader {
                         if position >= buffer.count { break }
                         continue
                     }
+                    // To the field's end, or a byte it may not hold, or the end of what is buffered.
+                    let from = position
+                    position = buffer.withUnsafeBufferPointer { Self.scanUnquoted($0, from: from, delimiter: delimiter) }
+                    // The length only grows, so checking it here refuses what checking every byte did.
+                    if fieldBytes.count + position - start > Self.maximumFieldBytes {
+                        throw problem("field longer than 1 MB (\(Self.maximumFieldBytes) bytes)")
+                    }
+                    if position >= buffer.count { continue }
                     let byte = buffer[position]
                     if byte == delimiter || byte == 10 || byte == 13 { break }
                     if byte == 34 {
                         throw problem("quote inside an unquoted field (a field with quotes must be quoted as a whole)", at: line)
                     }
-                    if byte == 0 { throw problem("NUL byte in the file", at: line) }
-                    position += 1
-                    if fieldBytes.count + position - start > Self.maximumFieldBytes {
-                        throw problem("field longer than 1 MB (\(Self.maximumFieldBytes) bytes)")
-                    }
+                    throw problem("NUL byte in the file", at: line)
                 }
                 fieldBytes.append(contentsOf: buffer[start..<position])
             }
@@ -334,6 +335,37 @@ public final class CSVReader {
                 throw problem("unexpected text after a closing quote (a quote inside a quoted field must be doubled)", at: line)
             }
         }
+    }
+
+    /// The index of the first delimiter, line break, quote or NUL at or after `start`, or the end.
+    /// (The byte loops run over the buffer's memory rather than the reader's array: per byte, that
+    /// is a comparison instead of an access check, a bounds check and a comparison.)
+    private static func scanUnquoted(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, delimiter: UInt8) -> Int {
+        var index = start
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == delimiter || byte == 10 || byte == 13 || byte == 34 || byte == 0 { return index }
+            index += 1
+        }
+        return index
+    }
+
+    /// Inside quotes: the index of the first quote or NUL at or after `start` (or the end), the
+    /// line breaks before it (CRLF, LF or a lone CR, each once, with `previous` the byte before
+    /// `start`), and the last byte passed.
+    private static func scanQuoted(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, previous: UInt8)
+        -> (end: Int, lineBreaks: Int, previous: UInt8) {
+        var index = start
+        var lineBreaks = 0
+        var previous = previous
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 34 || byte == 0 { break }
+            if byte == 13 || (byte == 10 && previous != 13) { lineBreaks += 1 }
+            previous = byte
+            index += 1
+        }
+        return (index, lineBreaks, previous)
     }
 
     private func finished(_ fields: [String], line: Int) -> CSVRecord {

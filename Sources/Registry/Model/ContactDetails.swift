@@ -105,7 +105,7 @@ public struct PhoneNumber: Hashable, Sendable {
         trimmed.withUTF8Bytes { bytes in
             var index = 0
             while index < bytes.count {
-                if bytes[index...].starts(with: "wew.".utf8) {
+                if bytes[index] == 0x77, bytes[index...].starts(with: "wew.".utf8) {
                     index += 4
                     continue
                 }

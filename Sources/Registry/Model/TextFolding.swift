@@ -56,8 +56,9 @@ public enum TextFolding {
         }
     }
 
-    /// Folds `utf8` into `target` (at least as long); the bytes written, or nil at a scalar it does not know.
-    private static func foldPolish(_ utf8: UnsafeBufferPointer<UInt8>, into target: UnsafeMutableBufferPointer<UInt8>) -> Int? {
+    /// Folds `utf8` into `target` (at least as long); the bytes written, or nil at a scalar it does
+    /// not know (`fold` then takes the general path).
+    static func foldPolish(_ utf8: UnsafeBufferPointer<UInt8>, into target: UnsafeMutableBufferPointer<UInt8>) -> Int? {
         var written = 0
         var pendingSpace = false
         func put(_ byte: UInt8) {

@@ -20,3 +20,15 @@ extension StringProtocol {
         return String(String.UnicodeScalarView(scalars[first...last]))
     }
 }
+
+extension String {
+    /// `StringProtocol.trimmed` for a string: the string itself (no new one) when it starts and ends
+    /// with printable ASCII, as nearly every cell does.
+    var trimmed: String {
+        let clean = utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard let first = bytes.first, let last = bytes.last else { return false }
+            return first > 0x20 && first < 0x7F && last > 0x20 && last < 0x7F
+        }
+        return clean == true ? self : self[...].trimmed
+    }
+}

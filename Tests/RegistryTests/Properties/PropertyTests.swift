@@ -92,6 +92,50 @@ struct PropertyTests {
         }
     }
 
+    @Test("folding into an encoded row encodes what folding the text and appending it does, after other values too")
+    func foldingIntoRow() async {
+        let text = Gen<Character?>.element(of: Self.foldingAlphabet).map { $0 ?? "a" }.string(of: 0...24)
+        await propertyCheck(count: 3000, input: text, text) { first, second in
+            var folded = EncodedRow()
+            folded.append(integer: Int64(7))
+            folded.append(folding: first)
+            folded.append(folding: nil as String?)
+            folded.append(folding: second)
+            var general = EncodedRow()
+            general.append(integer: Int64(7))
+            general.append(text: TextFolding.fold(first))
+            general.appendNull()
+            general.append(text: TextFolding.fold(second))
+            #expect(folded.bytes == general.bytes && folded.count == 4, "\(Array(first.unicodeScalars)) \(Array(second.unicodeScalars))")
+        }
+    }
+
+    @Test("the streaming UTF-8 check agrees with Swift's validation, however the bytes are split into chunks")
+    func utf8Validation() async {
+        // ASCII runs (the eight-byte path), Polish letters, and bytes that break sequences.
+        let pieces: [[UInt8]] = [
+            Array("abcdefgh".utf8), Array("x;y".utf8), Array("ł".utf8), Array("„".utf8), Array("😀".utf8),
+            [0x80], [0xC3], [0xE2, 0x80], [0xF0, 0x9F], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xFF],
+        ]
+        let input = Gen<[UInt8]?>.element(of: pieces).map { $0 ?? [] }.array(of: 0...40)
+        await propertyCheck(count: 3000, input: input, Gen<Int>.int(in: 1...17)) { parts, chunk in
+            let bytes = parts.flatMap { $0 }
+            var whole = Codepage.UTF8Validator()
+            bytes.withUnsafeBufferPointer { whole.feed($0) }
+            whole.finish()
+            var chunked = Codepage.UTF8Validator()
+            var offset = 0
+            while offset < bytes.count {
+                let end = min(bytes.count, offset + chunk)
+                bytes[offset..<end].withUnsafeBufferPointer { chunked.feed($0) }
+                offset = end
+            }
+            chunked.finish()
+            #expect((whole.invalidOffset == nil) == (String(validating: bytes, as: UTF8.self) != nil), "\(bytes)")
+            #expect(whole.invalidOffset == chunked.invalidOffset, "\(bytes) in chunks of \(chunk)")
+        }
+    }
+
     @Test("the audit hash is SHA-256 over the previous hash and the canonical JSON of the entry")
     func auditHashFormat() async {
         let optional = Gen<String?>.element(of: ["-", "", "x"]).map { $0 == "-" ? nil : $0 }
@@ -193,6 +237,7 @@ struct PropertyTests {
         let text = Gen<Character?>.element(of: alphabet).map { $0 ?? "a" }.string(of: 0...8)
         await propertyCheck(count: 4000, input: text) { raw in
             #expect(raw.trimmed == raw.trimmingCharacters(in: .whitespacesAndNewlines), "\(raw.debugDescription)")
+            #expect(Substring(raw).trimmed == raw.trimmed, "\(raw.debugDescription)")
         }
     }
 
