@@ -78,15 +78,14 @@ public final class Database {
             if !exists { try Self.createPrivateFile(path) }
         }
         _ = Self.configured
-        var handle = try Self.connect(path: path, flags: flags, access: access)
+        var handle = try Self.connect(path: path, flags: flags, access: access, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
         if access == .readOnly, sqlite3_exec(handle, "SELECT count(*) FROM sqlite_schema", nil, nil, nil) == Self.readOnlyRollback {
             sqlite3_close_v2(handle)
             Self.rollBackInterruptedWrite(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
-            handle = try Self.connect(path: path, flags: flags, access: access)
+            handle = try Self.connect(path: path, flags: flags, access: access, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
         }
         self.handle = handle
         self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
-        sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
         sqlite3_extended_result_codes(handle, 1)
         do {
             try execute("PRAGMA foreign_keys = ON")
@@ -126,7 +125,8 @@ public final class Database {
         sqlite3_close_v2(handle)
     }
 
-    private static func connect(path: String, flags: Int32, access: Access) throws -> OpaquePointer {
+    /// Opens a connection that waits up to `busyTimeoutMilliseconds` for other connections' locks.
+    private static func connect(path: String, flags: Int32, access: Access, busyTimeoutMilliseconds: Int32) throws -> OpaquePointer {
         var handle: OpaquePointer?
         let code = sqlite3_open_v2(path, &handle, flags, nil)
         guard code == SQLITE_OK, let handle else {
@@ -134,6 +134,7 @@ public final class Database {
             sqlite3_close_v2(handle)
             throw Self.openError(path: path, code: code, message: message, access: access)
         }
+        sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
         return handle
     }
 
@@ -141,11 +142,10 @@ public final class Database {
     /// `leaveWALForBulkWrite`), as any writable connection does when it first reads. Best effort:
     /// where the file cannot be written, the read-only open that follows reports why.
     private static func rollBackInterruptedWrite(path: String, busyTimeoutMilliseconds: Int32) {
-        var handle: OpaquePointer?
-        if sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK, let handle {
-            sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
-            _ = sqlite3_exec(handle, "SELECT count(*) FROM sqlite_schema", nil, nil, nil)
-        }
+        guard let handle = try? connect(path: path, flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, access: .readWrite,
+                                        busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+        else { return }
+        _ = sqlite3_exec(handle, "SELECT count(*) FROM sqlite_schema", nil, nil, nil)
         sqlite3_close_v2(handle)
     }
 
@@ -270,14 +270,14 @@ public final class Database {
 
     /// Switches a WAL registry to a rollback journal for one large transaction that adds pages to a
     /// file that holds almost none yet (a first import into an empty registry), if no other
-    /// connection has the file open; true if it switched. `returnToWAL` switches back.
+    /// connection is reading the file; true if it switched. `returnToWAL` switches back.
     ///
     /// The WAL has every page written twice, to the log and again by the checkpoint, and a million
     /// entities make a log of about 700 MB; a rollback journal keeps only the pages the file already
     /// had and the rows are written once, to the file. SQLite's own advice for transactions over
     /// about 100 MB. While it lasts, others cannot read the (still empty) registry: they wait for
-    /// the commit as they would wait for any writer. The attempt itself does not wait: with another
-    /// connection open, SQLite refuses to leave WAL, and the write goes through the WAL as usual.
+    /// the commit as they would wait for any writer. The attempt itself does not wait: while another
+    /// connection reads, SQLite refuses to leave WAL, and the write goes through the WAL as usual.
     ///
     /// `synchronous` goes from FULL to EXTRA meanwhile: in rollback mode a commit is the journal's
     /// deletion, which only a sync of the directory makes survive a power cut.

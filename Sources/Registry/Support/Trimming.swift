@@ -9,8 +9,7 @@ extension StringProtocol {
         let bytes = utf8
         let lastByte = bytes.withContiguousStorageIfAvailable { $0.last }
             ?? unicodeScalars.last.map { $0.isASCII ? UInt8($0.value) : 0xFF }
-        if let first = bytes.first, let last = lastByte,
-           first > 0x20, first < 0x7F, last > 0x20, last < 0x7F {
+        if let first = bytes.first, let last = lastByte, first.isPrintableASCII, last.isPrintableASCII {
             return String(self)
         }
         let scalars = unicodeScalars
@@ -27,8 +26,13 @@ extension String {
     var trimmed: String {
         let clean = utf8.withContiguousStorageIfAvailable { bytes -> Bool in
             guard let first = bytes.first, let last = bytes.last else { return false }
-            return first > 0x20 && first < 0x7F && last > 0x20 && last < 0x7F
+            return first.isPrintableASCII && last.isPrintableASCII
         }
         return clean == true ? self : self[...].trimmed
     }
+}
+
+private extension UInt8 {
+    /// A printable ASCII character other than the space: never trimmed, and a whole scalar.
+    var isPrintableASCII: Bool { self > 0x20 && self < 0x7F }
 }

@@ -133,7 +133,7 @@ struct DatabaseTests {
         }
     }
 
-    @Test("a bulk write leaves WAL only when no other connection has the file open, without waiting, and returns to it")
+    @Test("a bulk write leaves WAL only when no other connection is reading the file, without waiting, and returns to it")
     func rollbackJournalForBulkWrite() throws {
         let directory = TemporaryDirectory()
         let path = directory.file("j.sqlite")

@@ -41,7 +41,7 @@ struct FirstLoadJournalTests {
         #expect(try test.registry.verifyAudit().isIntact)
     }
 
-    @Test("with another connection open on the registry, a large first load goes through the WAL without waiting for it")
+    @Test("with another connection reading the registry, a large first load goes through the WAL without waiting for it")
     func otherConnectionOpen() throws {
         let test = try TestRegistry()
         let reader = try test.reopen(access: .read)
