@@ -174,12 +174,11 @@ struct DatabaseTests {
         #expect(database.leaveWALForBulkWrite())
         try database.execute("BEGIN IMMEDIATE; INSERT INTO t VALUES (1)")
         // Another connection opens (and sets WAL) while the write is open; it commits 0.5 s later.
-        let opened = OpenResult()
+        let opened = ThreadReport()
         let other = Thread {
-            let started = Date()
             do {
                 let second = try Database(path: path, access: .readWrite, busyTimeoutMilliseconds: 10_000)
-                opened.set(seconds: Date().timeIntervalSince(started), count: try second.scalarInt("SELECT count(*) FROM t"),
+                opened.set(finished: Date(), count: try second.scalarInt("SELECT count(*) FROM t"),
                            mode: try second.scalarText("PRAGMA journal_mode"))
             } catch {
                 opened.set(error: "\(error)")
@@ -187,10 +186,12 @@ struct DatabaseTests {
         }
         other.start()
         Thread.sleep(forTimeInterval: 0.5)
+        let committing = Date()
         try database.execute("COMMIT")
         #expect(opened.wait())
         #expect(opened.error == nil)
-        #expect(opened.seconds >= 0.4, "it waited for the commit")
+        // Compared by order, not by a duration, so that a slow start of the thread cannot fail it.
+        #expect(opened.finished >= committing, "it waited for the commit")
         #expect(opened.count == 1 && opened.mode == "wal")
 
         // The other way round: the return to WAL waits for another connection's write, here a plain
@@ -201,6 +202,7 @@ struct DatabaseTests {
         #expect(try database.scalarText("PRAGMA journal_mode") == "wal")
         #expect(database.leaveWALForBulkWrite())
         let began = DispatchSemaphore(value: 0)
+        let committed = ThreadReport()
         let writer = Thread {
             var handle: OpaquePointer?
             guard sqlite3_open(path, &handle) == SQLITE_OK else { began.signal(); return }
@@ -208,14 +210,17 @@ struct DatabaseTests {
             _ = sqlite3_exec(handle, "BEGIN IMMEDIATE; INSERT INTO t VALUES (2)", nil, nil, nil)
             began.signal()
             Thread.sleep(forTimeInterval: 0.5)
+            let committing = Date()
             _ = sqlite3_exec(handle, "COMMIT", nil, nil, nil)
+            committed.set(finished: committing)
             sqlite3_close(handle)
         }
         writer.start()
         began.wait()
-        let started = Date()
         database.returnToWAL()
-        #expect(Date().timeIntervalSince(started) >= 0.3, "it waited for the other writer")
+        let returned = Date()
+        #expect(committed.wait())
+        #expect(returned >= committed.finished, "it waited for the other writer")
         #expect(try database.scalarText("PRAGMA journal_mode") == "wal")
         #expect(try database.scalarInt("SELECT count(*) FROM t") == 2)
     }
@@ -303,17 +308,17 @@ struct DatabaseTests {
     }
 }
 
-/// What a connection opened on another thread saw, handed back to the test.
-final class OpenResult: @unchecked Sendable {
+/// What another thread reported to the test: when it finished its step, and what it read.
+final class ThreadReport: @unchecked Sendable {
     private let lock = NSLock()
     private let done = DispatchSemaphore(value: 0)
-    private(set) var seconds = 0.0
+    private(set) var finished = Date.distantPast
     private(set) var count: Int?
     private(set) var mode: String?
     private(set) var error: String?
 
-    func set(seconds: Double = 0, count: Int? = nil, mode: String? = nil, error: String? = nil) {
-        lock.withLock { (self.seconds, self.count, self.mode, self.error) = (seconds, count, mode, error) }
+    func set(finished: Date = Date(), count: Int? = nil, mode: String? = nil, error: String? = nil) {
+        lock.withLock { (self.finished, self.count, self.mode, self.error) = (finished, count, mode, error) }
         done.signal()
     }
 
