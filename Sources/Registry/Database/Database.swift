@@ -29,6 +29,9 @@ public final class Database {
     /// SQLITE_READONLY_ROLLBACK, a C macro Swift does not import: a read-only connection met a
     /// journal left by a write that never finished, which only a writable connection can roll back.
     private static let readOnlyRollback: Int32 = SQLITE_READONLY | (3 << 8)
+    /// The cheapest statement that reads the file: SQLite checks the header and any journal there
+    /// (rolling back a killed write, where it may) before its first read.
+    private static let firstRead = "SELECT count(*) FROM sqlite_schema"
 
     /// How to open the file.
     public enum Access: Sendable {
@@ -79,7 +82,7 @@ public final class Database {
         }
         _ = Self.configured
         var handle = try Self.connect(path: path, flags: flags, access: access, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
-        if access == .readOnly, sqlite3_exec(handle, "SELECT count(*) FROM sqlite_schema", nil, nil, nil) == Self.readOnlyRollback {
+        if access == .readOnly, sqlite3_exec(handle, Self.firstRead, nil, nil, nil) == Self.readOnlyRollback {
             sqlite3_close_v2(handle)
             Self.rollBackInterruptedWrite(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
             handle = try Self.connect(path: path, flags: flags, access: access, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
@@ -110,7 +113,7 @@ public final class Database {
                 try execute("PRAGMA temp_store = FILE")
             }
             // Reading a non-database file fails here rather than in the middle of a command.
-            try execute("SELECT count(*) FROM sqlite_schema")
+            try execute(Self.firstRead)
         } catch {
             recent.removeAll()
             cache.removeAll()
@@ -145,7 +148,7 @@ public final class Database {
         guard let handle = try? connect(path: path, flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, access: .readWrite,
                                         busyTimeoutMilliseconds: busyTimeoutMilliseconds)
         else { return }
-        _ = sqlite3_exec(handle, "SELECT count(*) FROM sqlite_schema", nil, nil, nil)
+        _ = sqlite3_exec(handle, Self.firstRead, nil, nil, nil)
         sqlite3_close_v2(handle)
     }
 
@@ -285,7 +288,7 @@ public final class Database {
         guard isFileBacked, !isInTransaction else { return false }
         // A read first: a connection's idea of the mode is what it last read, and another
         // connection may have changed the file since.
-        guard (try? execute("SELECT count(*) FROM sqlite_schema")) != nil else { return false }
+        guard (try? execute(Self.firstRead)) != nil else { return false }
         sqlite3_busy_timeout(handle, 0)
         defer { sqlite3_busy_timeout(handle, busyTimeoutMilliseconds) }
         guard (try? scalarText("PRAGMA journal_mode = DELETE")) == "delete" else { return false }

@@ -42,7 +42,7 @@ struct FirstLoadJournalTests {
     }
 
     @Test("with another connection reading the registry, a large first load goes through the WAL without waiting for it")
-    func otherConnectionOpen() throws {
+    func otherConnectionReading() throws {
         let test = try TestRegistry()
         let reader = try test.reopen(access: .read)
         #expect(try reader.database.scalarInt("SELECT count(*) FROM entities") == 0)
