@@ -5,33 +5,56 @@ import Glibc
 import Darwin
 #endif
 
-/// Writes a large transaction's WAL to disk on a thread of its own, every quarter of a second,
+/// Writes a large transaction's pages to disk on a thread of its own, every quarter of a second,
 /// while the transaction runs.
 ///
-/// Left alone, the kernel holds back up to a few hundred MB of a large import's WAL for 30 s and
-/// writes it only when the commit syncs, so the commit waits for the disk that sat idle through the
-/// CPU-bound rows. The extra syncs change nothing SQLite relies on: it still syncs everything it
-/// must itself, in its own order (Benchmarks/README, item 39).
+/// Left alone, the kernel holds back up to a few hundred MB of a large import's writes for 30 s and
+/// writes them only when the commit syncs, so the commit waits for the disk that sat idle through
+/// the CPU-bound rows. The extra syncs change nothing SQLite relies on: it still syncs everything
+/// it must itself, in its own order, and the kernel may write any page SQLite has handed it at any
+/// time anyway (Benchmarks/README, items 39 and 45).
 ///
-/// Only the WAL: SQLite keeps its locks on the database file as POSIX locks, which belong to the
-/// process, and closing any descriptor of that file would release them all while the registry is
-/// still open. The WAL holds no locks (they are on `-shm`).
+/// SQLite keeps its locks on the database file as POSIX locks, which belong to the process, and
+/// closing any descriptor of that file would release them all while the registry is still open.
+/// So the WAL (which holds no locks; they are on `-shm`) is synced through a descriptor of the
+/// thread's own, and the database file only through a descriptor SQLite already has open on it,
+/// which the thread never closes.
 final class Writeback: @unchecked Sendable {
-    private let path: String
+    private enum Target {
+        case log(path: String)
+        case database(FileIdentity)
+    }
+
+    private let target: Target
     private let condition = NSCondition()
     // Guarded by `condition`.
     private var stopped = false
     private var running = true
+    private var syncCount = 0
 
     private static let interval: TimeInterval = 0.25
 
     /// Starts syncing the WAL at `path` (tried again each round until it exists).
     init(walPath path: String) {
         precondition(path.hasSuffix("-wal"), "only a WAL: a database file's descriptor must not be closed")
-        self.path = path
-        let thread = Thread { [self] in run() }
-        thread.name = "registry-writeback"
-        thread.start()
+        target = .log(path: path)
+        start()
+    }
+
+    /// Starts syncing the database file at `path`, which a load writes through a rollback journal,
+    /// through the descriptor the registry's connection holds on it; nothing is synced while no
+    /// descriptor of this process is open on the file. Nil when the file does not exist.
+    init?(databasePath path: String) {
+        guard let file = FileIdentity(path: path) else { return nil }
+        target = .database(file)
+        start()
+    }
+
+    /// How many syncs succeeded so far.
+    var syncs: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return syncCount
     }
 
     /// Stops the thread and waits for it.
@@ -43,10 +66,17 @@ final class Writeback: @unchecked Sendable {
         condition.unlock()
     }
 
+    private func start() {
+        let thread = Thread { [self] in run() }
+        thread.name = "registry-writeback"
+        thread.start()
+    }
+
     private func run() {
-        var descriptor: Int32 = -1
+        var owned: Int32 = -1
+        var borrowed: Int32 = -1
         defer {
-            if descriptor >= 0 { close(descriptor) }
+            if owned >= 0 { close(owned) }
             condition.lock()
             running = false
             condition.broadcast()
@@ -58,10 +88,34 @@ final class Writeback: @unchecked Sendable {
             let stop = stopped
             condition.unlock()
             if stop { return }
-            if descriptor < 0 { descriptor = open(path, O_RDONLY | O_CLOEXEC) }
+            let descriptor: Int32
+            switch target {
+            case let .log(path):
+                if owned < 0 { owned = open(path, O_RDONLY | O_CLOEXEC) }
+                descriptor = owned
+            case let .database(file):
+                // Checked each round: a descriptor SQLite closed may since name another file.
+                if borrowed < 0 || FileIdentity(descriptor: borrowed) != file {
+                    borrowed = Self.openDescriptor(on: file)
+                }
+                descriptor = borrowed
+            }
             // A failure here is harmless: SQLite's own sync at the commit reports any real one.
-            if descriptor >= 0 { _ = Self.sync(descriptor) }
+            if descriptor >= 0, Self.sync(descriptor) == 0 {
+                condition.lock()
+                syncCount += 1
+                condition.unlock()
+            }
         }
+    }
+
+    /// A descriptor this process has open on `file` (-1 when none), found without opening one.
+    private static func openDescriptor(on file: FileIdentity) -> Int32 {
+        let listing = ["/proc/self/fd", "/dev/fd"].lazy.compactMap { try? FileManager.default.contentsOfDirectory(atPath: $0) }.first
+        for name in listing ?? [] {
+            if let descriptor = Int32(name), FileIdentity(descriptor: descriptor) == file { return descriptor }
+        }
+        return -1
     }
 
     private static func sync(_ descriptor: Int32) -> Int32 {
@@ -70,5 +124,28 @@ final class Writeback: @unchecked Sendable {
         #else
         fsync(descriptor)
         #endif
+    }
+}
+
+/// A file's device and inode: the same file whatever path or descriptor names it.
+struct FileIdentity: Hashable, Sendable {
+    let device: UInt64
+    let inode: UInt64
+
+    init?(path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        self.init(info)
+    }
+
+    init?(descriptor: Int32) {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return nil }
+        self.init(info)
+    }
+
+    private init(_ info: stat) {
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
     }
 }

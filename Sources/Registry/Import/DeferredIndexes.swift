@@ -10,6 +10,7 @@ struct DeferredIndexes {
     ]
 
     private let definitions: [String]
+    static let sortHelperThreads = 2
 
     /// True while the registry holds no entity.
     static func isEmpty(_ database: Database) throws -> Bool {
@@ -33,6 +34,11 @@ struct DeferredIndexes {
     func rebuild(_ database: Database) throws {
         // A million keys per index would otherwise more than double the import's peak memory.
         try database.withSmallMemory {
+            // The other core is idle by now (the rows and their full-text batches are done): two
+            // helper threads sort for SQLite, each in half the small cache's memory, so the peak
+            // stays where the rows put it and the indexes build about a fifth faster (item 45).
+            try database.execute("PRAGMA threads = \(Self.sortHelperThreads); PRAGMA cache_size = -2048")
+            defer { try? database.execute("PRAGMA threads = 0") }
             for sql in definitions { try database.execute(sql) }
         }
     }

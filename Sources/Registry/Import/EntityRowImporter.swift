@@ -135,14 +135,15 @@ struct EntityRowImporter: RowImporter {
         fieldColumns = columns
         let other = otherColumns ?? OtherColumns(row.map)
         otherColumns = other
-        var given = prepared.fields
+        // The row's fields, copied once: a new entity's as they are, an update's laid over the current ones below.
+        var fields = prepared.fields
         var terytFromNames = false
-        if given.teryt == nil, let gmina = row.nonEmptyCell(other.gmina) {
-            given.teryt = try commune(gmina, county: row.nonEmptyCell(other.powiat),
-                                      voivodeship: row.nonEmptyCell(other.wojewodztwo))
+        if fields.teryt == nil, let gmina = row.nonEmptyCell(other.gmina) {
+            fields.teryt = try commune(gmina, county: row.nonEmptyCell(other.powiat),
+                                       voivodeship: row.nonEmptyCell(other.wojewodztwo))
             terytFromNames = true
         }
-        let (id, nip, krs, regon) = (prepared.id, given.nip, given.krs, given.regon)
+        let (id, nip, krs, regon) = (prepared.id, fields.nip, fields.krs, fields.regon)
         let store = registry.entities
         var current: Entity?
         var currentRowid: Int64?
@@ -168,21 +169,21 @@ struct EntityRowImporter: RowImporter {
             // Units such as CIS or KIS often have no identifiers of their own: match them by kind,
             // name and commune, so re-importing the same file does not add them twice.
             if intoEmptyRegistry {
-                currentRowid = withoutIdentifiers[Self.unitKey(given)]
+                currentRowid = withoutIdentifiers[Self.unitKey(fields)]
                 current = try currentRowid.flatMap { try store.entity(rowid: $0) }
-            } else if let match = try store.entityWithoutIdentifiers(kind: given.kind, name: given.name, teryt: given.teryt) {
+            } else if let match = try store.entityWithoutIdentifiers(kind: fields.kind, name: fields.name, teryt: fields.teryt) {
                 (currentRowid, current) = (match.rowid, match.entity)
             }
         }
         // The row's columns over the entity it updates; columns the file lacks keep their values.
-        var fields = given
-        if let base = current?.fields {
-            fields = base
+        if var given = current?.fields {
+            swap(&given, &fields)
             for field in EntityField.allCases where columns[field.ordinal] != nil || (field == .teryt && terytFromNames) {
                 fields.take(field, from: given)
             }
         }
-        if let reference = given.operatorID, columns[EntityField.operatorID.ordinal] != nil {
+        // The operator as the file names it (an id, NIP or KRS), when the file has that column.
+        if let reference = fields.operatorID, columns[EntityField.operatorID.ordinal] != nil {
             fields.operatorID = try validator.resolveOperator(reference)
         }
         try validator.rules.checkKindRules(fields)
@@ -205,7 +206,7 @@ struct EntityRowImporter: RowImporter {
             } catch let RegistryError.sqlite(_, extendedCode, _, _) where intoEmptyRegistry && extendedCode == Self.uniqueViolation {
                 throw BulkLoadClash()  // two rows of the file with one registry id
             }
-            if remember { withoutIdentifiers[Self.unitKey(fields)] = rowid }
+            if remember { withoutIdentifiers[Self.unitKey(entity.fields)] = rowid }
             if hasIdentifiers { claim(rowid, record: row.record) }
             return RowOutcome(action: "insert", id: entity.id)
         }

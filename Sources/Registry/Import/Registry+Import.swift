@@ -71,8 +71,9 @@ extension Registry {
         // A large first load writes its rows once, through a rollback journal (Benchmarks/README, item 41).
         let rollbackJournal = try large && importer.wouldLoadIntoEmptyRegistry() && database.leaveWALForBulkWrite()
         defer { if rollbackJournal { database.returnToWAL() } }
-        // Otherwise a large file's WAL goes to disk while the work is still going on.
-        let writeback = large && !rollbackJournal ? Writeback(walPath: database.path + "-wal") : nil
+        // A large file's writes go to disk while the work is still going on, not all at the commit.
+        let writeback = !large ? nil
+            : rollbackJournal ? Writeback(databasePath: database.path) : Writeback(walPath: database.path + "-wal")
         defer { writeback?.stop() }
         do {
             report = try write { context in

@@ -8,30 +8,17 @@ import Glibc
 /// Linux only: the checks read /proc.
 @Suite("Writeback beside a large import", .enabled(if: FileManager.default.fileExists(atPath: "/proc/self/fd")))
 struct WritebackTests {
-    /// A file's device and inode, which survive symbolic links in its path.
-    struct FileID: Hashable {
-        let device: UInt64
-        let inode: UInt64
-
-        init?(_ path: String) {
-            var info = stat()
-            guard stat(path, &info) == 0 else { return nil }
-            device = UInt64(info.st_dev)
-            inode = UInt64(info.st_ino)
-        }
-    }
-
     /// How many of this process's descriptors are open on the file at `path`.
     static func descriptors(on path: String) -> Int {
-        guard let file = FileID(path) else { return 0 }
+        guard let file = FileIdentity(path: path) else { return 0 }
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
-        return entries.filter { FileID("/proc/self/fd/" + $0) == file }.count
+        return entries.filter { FileIdentity(path: "/proc/self/fd/" + $0) == file }.count
     }
 
     /// True when this process holds a POSIX lock on the file at `path` (/proc/locks lists each lock
     /// with its process and its file as major:minor:inode, the device numbers in hex).
     static func holdsLock(on path: String) throws -> Bool {
-        guard let file = FileID(path) else { return false }
+        guard let file = FileIdentity(path: path) else { return false }
         // glibc's encoding of a device number.
         let major = ((file.device >> 8) & 0xFFF) | ((file.device >> 32) & ~UInt64(0xFFF))
         let minor = (file.device & 0xFF) | ((file.device >> 12) & ~UInt64(0xFF))
@@ -65,6 +52,54 @@ struct WritebackTests {
         writeback.stop()
         #expect(Self.descriptors(on: wal) == 0)
         #expect(try String(contentsOfFile: wal, encoding: .utf8) == "log bytes")
+    }
+
+    @Test("syncs a database file only through a descriptor the process already has open on it, opens none, and leaves the connection's lock alone")
+    func databaseFile() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.write("plain.bin", "bytes")
+        // No descriptor of this process is open on the file: nothing to sync through, and none is opened.
+        let idle = try #require(Writeback(databasePath: path))
+        Thread.sleep(forTimeInterval: 0.6)
+        #expect(Self.descriptors(on: path) == 0)
+        #expect(idle.syncs == 0)
+        idle.stop()
+
+        let database = try Database(path: directory.file("r.sqlite"), access: .readWriteCreate)
+        try database.execute("CREATE TABLE t (x); INSERT INTO t VALUES (1)")
+        let open = Self.descriptors(on: database.path)
+        #expect(open >= 1)
+        #expect(try Self.holdsLock(on: database.path))
+        let writeback = try #require(Writeback(databasePath: database.path))
+        #expect(Self.eventually { writeback.syncs >= 2 })
+        #expect(Self.descriptors(on: database.path) == open, "the thread opens no descriptor of its own")
+        writeback.stop()
+        #expect(Self.descriptors(on: database.path) == open, "and closes none of SQLite's")
+        #expect(try Self.holdsLock(on: database.path))
+        #expect(try database.scalarInt("SELECT x FROM t") == 1)
+        #expect(Writeback(databasePath: directory.file("missing.sqlite")) == nil)
+    }
+
+    @Test("a large first load (through a rollback journal) syncs the registry's file as it goes without a descriptor of its own, and the registry keeps its lock")
+    func largeFirstLoad() throws {
+        let test = try TestRegistry()
+        let path = Generated.largeEntityFile(in: test.directory)
+        let open = Self.descriptors(on: test.path)
+        var descriptorsDuringImport: Set<Int> = []
+        var lockedDuringImport: Set<Bool> = []
+        let report = try test.registry.importFile(path, options: ImportOptions(target: .entities)) { _ in
+            // After the rows, inside the load's transaction, which holds the file's write lock.
+            descriptorsDuringImport.insert(Self.descriptors(on: test.path))
+            lockedDuringImport.insert((try? Self.holdsLock(on: test.path)) ?? false)
+        }
+        #expect(report.inserted == 9_000 && report.rejected == 0)
+        #expect(descriptorsDuringImport == [open], "SQLite's own descriptors only")
+        #expect(lockedDuringImport == [true])
+        #expect(Self.descriptors(on: test.path) == open)
+        #expect(try test.registry.database.scalarText("PRAGMA journal_mode") == "wal")
+        #expect(try test.registry.check().isHealthy)
+        // Back in WAL mode, the connection locks the file again when it reads.
+        #expect(try Self.holdsLock(on: test.path))
     }
 
     @Test("an import of a large file into a registry with entities has the WAL open on the thread while it runs, imports as any other, closes it, and keeps the registry's lock on its file")

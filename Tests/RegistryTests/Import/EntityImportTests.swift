@@ -162,6 +162,9 @@ struct EntityImportTests {
         let report = try test.registry.importFile(Self.file(test, rows: rows), options: ImportOptions(target: .entities))
         #expect((report.inserted, report.updated, report.unchanged, report.rejected) == (5, 1, 0, 0))
         #expect(try indexes() == before)
+        // The rebuild's sort helpers and small cache are the rebuild's only.
+        #expect(try test.registry.database.scalarInt("PRAGMA threads") == 0)
+        #expect(try test.registry.database.scalarInt("PRAGMA cache_size") == -Database.cacheKiB)
         #expect(try test.registry.entity(Generated.nip(8)).fields.name == "Spółdzielnia Socjalna „Nr 1”")
         #expect(try test.registry.check().isHealthy)
         // The second import finds the registry non-empty: it keeps the indexes and matches through them,
@@ -198,6 +201,7 @@ struct EntityImportTests {
         let rejected = try String(contentsOfFile: rejects, encoding: .utf8)
         #expect(rejected.split(whereSeparator: \.isNewline).count == 3, "\(rejected)")
         #expect(try test.registry.database.scalarInt("SELECT count(*) FROM entities") == 4)
+        #expect(try test.registry.database.scalarInt("PRAGMA threads") == 0, "also when the rebuild fails")
         #expect(try test.registry.check().isHealthy)
         #expect(try test.registry.verifyAudit().isIntact)
 
