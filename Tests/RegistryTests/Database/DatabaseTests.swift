@@ -177,9 +177,14 @@ struct DatabaseTests {
         let opened = ThreadReport()
         let other = Thread {
             do {
-                let second = try Database(path: path, access: .readWrite, busyTimeoutMilliseconds: 10_000)
-                opened.set(finished: Date(), count: try second.scalarInt("SELECT count(*) FROM t"),
-                           mode: try second.scalarText("PRAGMA journal_mode"))
+                var finished = Date.distantPast
+                let (count, mode) = try { () throws -> (Int?, String?) in
+                    let second = try Database(path: path, access: .readWrite, busyTimeoutMilliseconds: 10_000)
+                    finished = Date()
+                    return (try second.scalarInt("SELECT count(*) FROM t"), try second.scalarText("PRAGMA journal_mode"))
+                }()
+                // Reported once the connection is closed: open, it would stop the switch out of WAL below.
+                opened.set(finished: finished, count: count, mode: mode)
             } catch {
                 opened.set(error: "\(error)")
             }
