@@ -18,4 +18,14 @@ static inline int csqlite_defensive(sqlite3 *db, int on) {
     sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, on, &current);
     return current;
 }
+
+#ifdef __linux__
+#include <stdint.h>
+// The project's one C module also carries this: Linux's sync_file_range is declared by <fcntl.h>
+// only under _GNU_SOURCE, which Swift's Glibc module does not set. Starts writing a file's dirty
+// pages without waiting for them (SYNC_FILE_RANGE_WRITE, 2) and so without taking the report of a
+// failed write, which stays for the owner's own fsync.
+extern int sync_file_range(int fd, int64_t offset, int64_t nbytes, unsigned int flags);
+static inline int csqlite_start_writeback(int fd) { return sync_file_range(fd, 0, 0, 2); }
+#endif
 #endif

@@ -18,6 +18,8 @@ public final class Registry {
     /// Searches of registries with at least this many entities rank on several connections at once
     /// (below it, opening them costs more than it saves); tests lower it.
     var searchPartitionMinimum: Int64 = 100_000
+    /// How often the last import's writeback thread wrote its file out (nil: none ran); for tests.
+    var lastWritebackRounds: Int?
 
     /// How a command uses the registry file.
     public enum Access: Sendable {

@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -18,7 +19,10 @@ import Darwin
 /// closing any descriptor of that file would release them all while the registry is still open.
 /// So the WAL (which holds no locks; they are on `-shm`) is synced through a descriptor of the
 /// thread's own, and the database file only through a descriptor SQLite already has open on it,
-/// which the thread never closes.
+/// which the thread never closes. On that one it only starts the writing (Linux's
+/// `sync_file_range` without waiting): a sync that waits would take the report of a failed write
+/// that belongs to SQLite's own sync at the commit (the kernel reports such an error once per
+/// open file), and the commit would then succeed over lost pages.
 final class Writeback: @unchecked Sendable {
     private enum Target {
         case log(path: String)
@@ -41,16 +45,21 @@ final class Writeback: @unchecked Sendable {
         start()
     }
 
-    /// Starts syncing the database file at `path`, which a load writes through a rollback journal,
-    /// through the descriptor the registry's connection holds on it; nothing is synced while no
-    /// descriptor of this process is open on the file. Nil when the file does not exist.
+    /// Starts writing out the database file at `path`, which a load writes through a rollback
+    /// journal, through the descriptor the registry's connection holds on it; nothing is written
+    /// while no descriptor of this process is open on the file. Nil when the file does not exist,
+    /// and where the system cannot start a write without waiting for it (not Linux).
     init?(databasePath path: String) {
+        #if os(Linux)
         guard let file = FileIdentity(path: path) else { return nil }
         target = .database(file)
         start()
+        #else
+        return nil
+        #endif
     }
 
-    /// How many syncs succeeded so far.
+    /// How many syncs (or, for the database file, started writes) succeeded so far.
     var syncs: Int {
         condition.lock()
         defer { condition.unlock() }
@@ -88,20 +97,21 @@ final class Writeback: @unchecked Sendable {
             let stop = stopped
             condition.unlock()
             if stop { return }
-            let descriptor: Int32
+            var done = false
             switch target {
             case let .log(path):
                 if owned < 0 { owned = open(path, O_RDONLY | O_CLOEXEC) }
-                descriptor = owned
+                // A failure here is harmless: SQLite's own sync at the commit reports any real one
+                // (this descriptor is the thread's own, so the kernel reports an error to both).
+                done = owned >= 0 && Self.sync(owned) == 0
             case let .database(file):
                 // Checked each round: a descriptor SQLite closed may since name another file.
                 if borrowed < 0 || FileIdentity(descriptor: borrowed) != file {
                     borrowed = Self.openDescriptor(on: file)
                 }
-                descriptor = borrowed
+                done = borrowed >= 0 && Self.startWriting(borrowed) == 0
             }
-            // A failure here is harmless: SQLite's own sync at the commit reports any real one.
-            if descriptor >= 0, Self.sync(descriptor) == 0 {
+            if done {
                 condition.lock()
                 syncCount += 1
                 condition.unlock()
@@ -116,6 +126,16 @@ final class Writeback: @unchecked Sendable {
             if let descriptor = Int32(name), FileIdentity(descriptor: descriptor) == file { return descriptor }
         }
         return -1
+    }
+
+    /// Starts writing the file's dirty pages without waiting for them or for any error: those stay
+    /// for SQLite's own sync.
+    private static func startWriting(_ descriptor: Int32) -> Int32 {
+        #if os(Linux)
+        csqlite_start_writeback(descriptor)
+        #else
+        -1
+        #endif
     }
 
     private static func sync(_ descriptor: Int32) -> Int32 {
@@ -145,7 +165,7 @@ struct FileIdentity: Hashable, Sendable {
     }
 
     private init(_ info: stat) {
-        device = UInt64(info.st_dev)
-        inode = UInt64(info.st_ino)
+        device = UInt64(truncatingIfNeeded: info.st_dev)
+        inode = UInt64(truncatingIfNeeded: info.st_ino)
     }
 }

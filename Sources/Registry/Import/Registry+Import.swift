@@ -74,7 +74,10 @@ extension Registry {
         // A large file's writes go to disk while the work is still going on, not all at the commit.
         let writeback = !large ? nil
             : rollbackJournal ? Writeback(databasePath: database.path) : Writeback(walPath: database.path + "-wal")
-        defer { writeback?.stop() }
+        defer {
+            writeback?.stop()
+            lastWritebackRounds = writeback?.syncs
+        }
         do {
             report = try write { context in
                 search.beginDeferring()

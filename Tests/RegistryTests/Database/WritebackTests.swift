@@ -54,7 +54,7 @@ struct WritebackTests {
         #expect(try String(contentsOfFile: wal, encoding: .utf8) == "log bytes")
     }
 
-    @Test("syncs a database file only through a descriptor the process already has open on it, opens none, and leaves the connection's lock alone")
+    @Test("writes a database file out only through a descriptor the process already has open on it, opens none, and leaves the connection's lock alone")
     func databaseFile() throws {
         let directory = TemporaryDirectory()
         let path = directory.write("plain.bin", "bytes")
@@ -80,7 +80,7 @@ struct WritebackTests {
         #expect(Writeback(databasePath: directory.file("missing.sqlite")) == nil)
     }
 
-    @Test("a large first load (through a rollback journal) syncs the registry's file as it goes without a descriptor of its own, and the registry keeps its lock")
+    @Test("a large first load (through a rollback journal) writes the registry's file out as it goes without a descriptor of its own, and the registry keeps its lock")
     func largeFirstLoad() throws {
         let test = try TestRegistry()
         let path = Generated.largeEntityFile(in: test.directory)
@@ -93,6 +93,7 @@ struct WritebackTests {
             lockedDuringImport.insert((try? Self.holdsLock(on: test.path)) ?? false)
         }
         #expect(report.inserted == 9_000 && report.rejected == 0)
+        #expect((test.registry.lastWritebackRounds ?? 0) >= 1)
         #expect(descriptorsDuringImport == [open], "SQLite's own descriptors only")
         #expect(lockedDuringImport == [true])
         #expect(Self.descriptors(on: test.path) == open)
@@ -108,6 +109,7 @@ struct WritebackTests {
         // A registry with an entity: a first load into an empty one goes through a rollback journal instead.
         let first = test.directory.write("first.csv", "Nazwa;Forma prawna;TERYT gminy\nFundacja Pierwsza;Fundacja;2862011\n")
         #expect(try test.registry.importFile(first, options: ImportOptions(target: .entities)).inserted == 1)
+        #expect(test.registry.lastWritebackRounds == nil, "a small file runs none")
         let path = Generated.largeEntityFile(in: test.directory)
         let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
         #expect(size >= Registry.bulkWriteBytes)
@@ -119,6 +121,7 @@ struct WritebackTests {
             openDuringImport = openDuringImport || Self.eventually { Self.descriptors(on: wal) == 2 }
         }
         #expect(openDuringImport)
+        #expect((test.registry.lastWritebackRounds ?? 0) >= 1)
         #expect(report.inserted == 9_000 && report.rejected == 0)
         #expect(try test.registry.database.scalarInt("SELECT count(*) FROM entities") == 9_001)
         #expect(try test.registry.check().isHealthy)

@@ -174,6 +174,33 @@ struct EntityImportTests {
         #expect(try test.registry.database.scalarInt("SELECT count(*) FROM entities") == 5)
     }
 
+    @Test("an operator column names another entity by NIP or id: resolved to its id on insert and update, unchanged on re-import")
+    func operatorColumn() throws {
+        let test = try TestRegistry()
+        let first = try test.registry.addEntity([.kind: "fundacja", .name: "Fundacja Razem", .nip: Generated.nip(11)])
+        let second = try test.registry.addEntity([.kind: "stowarzyszenie", .name: "Stowarzyszenie Obok", .nip: Generated.nip(12)])
+        func importing(_ operatorCell: String, _ name: String = "cis.csv") throws -> ImportReport {
+            let text = "Nazwa;Forma prawna;Gmina;Powiat;Podmiot prowadzący\nCIS Razem;CIS;Olsztyn;Olsztyn;\(operatorCell)\n"
+            return try test.registry.importFile(test.directory.write(name, text), options: ImportOptions(target: .entities))
+        }
+        func cisOperator() throws -> String? {
+            try test.registry.database.scalarText("SELECT operator_id FROM entities WHERE name = 'CIS Razem'")
+        }
+        let inserted = try importing(Generated.nip(11))
+        #expect((inserted.inserted, inserted.rejected) == (1, 0))
+        #expect(try cisOperator() == first.id)
+        #expect(try test.registry.database.scalarText("SELECT teryt FROM entities WHERE name = 'CIS Razem'") == "2862011")
+        // The same operator by NIP or by id: the stored id is what the row says, so nothing changes.
+        #expect(try importing(Generated.nip(11)).unchanged == 1)
+        #expect(try importing(first.id).unchanged == 1)
+        let updated = try importing("nip:" + Generated.nip(12))
+        #expect((updated.updated, updated.rejected) == (1, 0))
+        #expect(try cisOperator() == second.id)
+        let unknown = try importing(Generated.nip(13))
+        #expect(unknown.rejected == 1 && unknown.errors.first?.record == 1)
+        #expect(try cisOperator() == second.id)
+    }
+
     @Test("two rows of one file claiming the same NIP: the second is an error")
     func duplicateInFile() throws {
         let test = try TestRegistry()
