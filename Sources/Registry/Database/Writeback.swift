@@ -34,7 +34,7 @@ final class Writeback: @unchecked Sendable {
     // Guarded by `condition`.
     private var stopped = false
     private var running = true
-    private var syncCount = 0
+    private var roundCount = 0
 
     private static let interval: TimeInterval = 0.25
 
@@ -59,11 +59,11 @@ final class Writeback: @unchecked Sendable {
         #endif
     }
 
-    /// How many syncs (or, for the database file, started writes) succeeded so far.
-    var syncs: Int {
+    /// How many rounds wrote out so far (a sync of the WAL, or a started write of the database file).
+    var rounds: Int {
         condition.lock()
         defer { condition.unlock() }
-        return syncCount
+        return roundCount
     }
 
     /// Stops the thread and waits for it.
@@ -107,25 +107,16 @@ final class Writeback: @unchecked Sendable {
             case let .database(file):
                 // Checked each round: a descriptor SQLite closed may since name another file.
                 if borrowed < 0 || FileIdentity(descriptor: borrowed) != file {
-                    borrowed = Self.openDescriptor(on: file)
+                    borrowed = file.openDescriptors().first ?? -1
                 }
                 done = borrowed >= 0 && Self.startWriting(borrowed) == 0
             }
             if done {
                 condition.lock()
-                syncCount += 1
+                roundCount += 1
                 condition.unlock()
             }
         }
-    }
-
-    /// A descriptor this process has open on `file` (-1 when none), found without opening one.
-    private static func openDescriptor(on file: FileIdentity) -> Int32 {
-        let listing = ["/proc/self/fd", "/dev/fd"].lazy.compactMap { try? FileManager.default.contentsOfDirectory(atPath: $0) }.first
-        for name in listing ?? [] {
-            if let descriptor = Int32(name), FileIdentity(descriptor: descriptor) == file { return descriptor }
-        }
-        return -1
     }
 
     /// Starts writing the file's dirty pages without waiting for them or for any error: those stay
@@ -144,28 +135,5 @@ final class Writeback: @unchecked Sendable {
         #else
         fsync(descriptor)
         #endif
-    }
-}
-
-/// A file's device and inode: the same file whatever path or descriptor names it.
-struct FileIdentity: Hashable, Sendable {
-    let device: UInt64
-    let inode: UInt64
-
-    init?(path: String) {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        self.init(info)
-    }
-
-    init?(descriptor: Int32) {
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else { return nil }
-        self.init(info)
-    }
-
-    private init(_ info: stat) {
-        device = UInt64(truncatingIfNeeded: info.st_dev)
-        inode = UInt64(truncatingIfNeeded: info.st_ino)
     }
 }

@@ -9,8 +9,10 @@ struct DeferredIndexes {
         "entity_versions_recorded", "audit_log_object", "audit_log_recorded",
     ]
 
-    private let definitions: [String]
+    /// SQLite's sort helper threads for the rebuild, which runs when the other core is idle.
     static let sortHelperThreads = 2
+
+    private let definitions: [String]
 
     /// True while the registry holds no entity.
     static func isEmpty(_ database: Database) throws -> Bool {

@@ -76,7 +76,7 @@ extension Registry {
             : rollbackJournal ? Writeback(databasePath: database.path) : Writeback(walPath: database.path + "-wal")
         defer {
             writeback?.stop()
-            lastWritebackRounds = writeback?.syncs
+            lastWritebackRounds = writeback?.rounds
         }
         do {
             report = try write { context in
@@ -159,8 +159,8 @@ extension Registry {
         return report
     }
 
-    /// The file size from which an import writes a first load through a rollback journal, or else
-    /// syncs its WAL as it goes (`Writeback`).
+    /// The file size from which an import writes its pages out as it goes (`Writeback`), and a
+    /// first load goes through a rollback journal.
     static let bulkWriteBytes = 16 << 20
 
     private static func optionsJSON(_ report: ImportReport, _ options: ImportOptions) -> JSONValue {

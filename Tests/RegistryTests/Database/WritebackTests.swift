@@ -10,9 +10,7 @@ import Glibc
 struct WritebackTests {
     /// How many of this process's descriptors are open on the file at `path`.
     static func descriptors(on path: String) -> Int {
-        guard let file = FileIdentity(path: path) else { return 0 }
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
-        return entries.filter { FileIdentity(path: "/proc/self/fd/" + $0) == file }.count
+        FileIdentity(path: path)?.openDescriptors().count ?? 0
     }
 
     /// True when this process holds a POSIX lock on the file at `path` (/proc/locks lists each lock
@@ -58,11 +56,11 @@ struct WritebackTests {
     func databaseFile() throws {
         let directory = TemporaryDirectory()
         let path = directory.write("plain.bin", "bytes")
-        // No descriptor of this process is open on the file: nothing to sync through, and none is opened.
+        // No descriptor of this process is open on the file: nothing to write through, and none is opened.
         let idle = try #require(Writeback(databasePath: path))
         Thread.sleep(forTimeInterval: 0.6)
         #expect(Self.descriptors(on: path) == 0)
-        #expect(idle.syncs == 0)
+        #expect(idle.rounds == 0)
         idle.stop()
 
         let database = try Database(path: directory.file("r.sqlite"), access: .readWriteCreate)
@@ -71,7 +69,7 @@ struct WritebackTests {
         #expect(open >= 1)
         #expect(try Self.holdsLock(on: database.path))
         let writeback = try #require(Writeback(databasePath: database.path))
-        #expect(Self.eventually { writeback.syncs >= 2 })
+        #expect(Self.eventually { writeback.rounds >= 2 })
         #expect(Self.descriptors(on: database.path) == open, "the thread opens no descriptor of its own")
         writeback.stop()
         #expect(Self.descriptors(on: database.path) == open, "and closes none of SQLite's")
@@ -87,11 +85,14 @@ struct WritebackTests {
         let open = Self.descriptors(on: test.path)
         var descriptorsDuringImport: Set<Int> = []
         var lockedDuringImport: Set<Bool> = []
+        var journalDuringImport: Set<Bool> = []
         let report = try test.registry.importFile(path, options: ImportOptions(target: .entities)) { _ in
             // After the rows, inside the load's transaction, which holds the file's write lock.
             descriptorsDuringImport.insert(Self.descriptors(on: test.path))
             lockedDuringImport.insert((try? Self.holdsLock(on: test.path)) ?? false)
+            journalDuringImport.insert(FileManager.default.fileExists(atPath: test.path + "-journal"))
         }
+        #expect(journalDuringImport == [true], "the load went through a rollback journal")
         #expect(report.inserted == 9_000 && report.rejected == 0)
         #expect((test.registry.lastWritebackRounds ?? 0) >= 1)
         #expect(descriptorsDuringImport == [open], "SQLite's own descriptors only")
