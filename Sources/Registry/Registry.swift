@@ -106,6 +106,8 @@ public final class Registry {
         let applied = try migrator.migrate(database, upTo: target, now: { clock.timestamp() }) { database, migration in
             // Derived data the SQL cannot compute: FTS5's docsize rows are varint blobs.
             if migration.version == 7 { try SearchNorms.rebuild(database) }
+            // 0009 makes the full-text index anew (another tokenizer): its text comes from the folding.
+            if migration.version == 9 { try search.reindexAll() }
             // The audit log exists from migration 1 on, so every migration, that one included, is logged.
             audit.invalidate()
             try audit.append(

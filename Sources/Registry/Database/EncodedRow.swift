@@ -73,9 +73,9 @@ struct EncodedRow {
         text.withUTF8Bytes { appendTextBytes($0) }
     }
 
-    /// Appends `text` folded as `TextFolding.fold` folds it, written straight into the buffer when
-    /// the byte-level folding knows every scalar (no string is made for the folded text).
-    mutating func append(folding text: String) {
+    /// Appends `text` as the full-text index holds it (`TextFolding.searchText`), written straight
+    /// into the buffer when the byte-level folding knows every scalar (no string is made for it).
+    mutating func append(searchText text: String) {
         let tag = bytes.count
         let folded = text.withUTF8Bytes { source -> Bool in
             bytes.append(3)
@@ -83,7 +83,8 @@ struct EncodedRow {
             let offset = bytes.count
             bytes.append(contentsOf: repeatElement(0, count: source.count))
             let written = bytes.withUnsafeMutableBufferPointer { buffer in
-                TextFolding.foldPolish(source, into: UnsafeMutableBufferPointer(rebasing: buffer[offset...]))
+                TextFolding.foldPolish(
+                    source, into: UnsafeMutableBufferPointer(rebasing: buffer[offset...]), punctuation: .spaced)
             }
             guard let written else { return false }
             bytes.removeLast(source.count - written)
@@ -96,13 +97,13 @@ struct EncodedRow {
             starts.append(tag)
         } else {
             bytes.removeLast(bytes.count - tag)
-            append(text: TextFolding.fold(text))
+            append(text: TextFolding.searchTextScalars(text))
         }
     }
 
-    /// Appends `text` folded, or NULL for nil.
-    mutating func append(folding text: String?) {
-        if let text { append(folding: text) } else { appendNull() }
+    /// Appends `text` as the full-text index holds it, or NULL for nil.
+    mutating func append(searchText text: String?) {
+        if let text { append(searchText: text) } else { appendNull() }
     }
 
     /// Appends a text, or NULL for nil.

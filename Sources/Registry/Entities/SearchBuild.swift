@@ -170,10 +170,10 @@ final class SearchBuild: @unchecked Sendable {
                 highest = max(highest, document.rowid)
                 row.removeAll()
                 row.append(integer: document.rowid)
-                row.append(folding: document.name)
-                row.append(folding: document.city)
-                row.append(folding: document.street)
-                row.append(folding: document.note)
+                row.append(searchText: document.name)
+                row.append(searchText: document.city)
+                row.append(searchText: document.street)
+                row.append(searchText: document.note)
                 try statement.execute(row)
             }
         }

@@ -2,8 +2,8 @@ import CSQLite
 
 /// Keeps the full-text index (`entity_search`) in step with entities and certificate scopes.
 ///
-/// Text is folded (`TextFolding`, ł included) by the SQL function `registry_fold`, registered on the
-/// connection, so the index rows are built by SQLite in one statement. Imports defer the updates and
+/// Text is folded (`TextFolding.searchText`, ł included) by the SQL function `registry_search_text`,
+/// registered on the connection, so the index rows are built by SQLite in one statement. Imports defer the updates and
 /// write them in two statements at the end: FTS5 flushes its pending terms at every savepoint, so
 /// indexing row by row inside per-row savepoints was the slowest part of an import.
 final class SearchIndex {
@@ -21,7 +21,7 @@ final class SearchIndex {
     init(database: Database) {
         self.database = database
         sqlite3_create_function_v2(
-            database.handle, "registry_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nil,
+            database.handle, "registry_search_text", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nil,
             { context, count, arguments in
                 guard count == 1, let argument = arguments?[0], sqlite3_value_type(argument) != SQLITE_NULL,
                       let text = sqlite3_value_text(argument)
@@ -30,7 +30,7 @@ final class SearchIndex {
                     return
                 }
                 let length = Int(sqlite3_value_bytes(argument))
-                var folded = TextFolding.fold(String(decoding: UnsafeBufferPointer(start: text, count: length), as: UTF8.self))
+                var folded = TextFolding.searchText(String(decoding: UnsafeBufferPointer(start: text, count: length), as: UTF8.self))
                 folded.withUTF8 { bytes in
                     sqlite3_result_text(context, UnsafeRawPointer(bytes.baseAddress)?.assumingMemoryBound(to: CChar.self),
                                         Int32(bytes.count), csqlite_transient())
@@ -60,6 +60,12 @@ final class SearchIndex {
         } else {
             deferred?.append(rowid...rowid)
         }
+    }
+
+    /// Indexes every entity again (after migration 0009 made the index anew with another tokenizer).
+    func reindexAll() throws {
+        guard let last = try database.scalarInt("SELECT max(rowid) FROM entities") else { return }
+        try write([1...Int64(last)])
     }
 
     /// Collects updates until `flush()`.
@@ -177,8 +183,9 @@ final class SearchIndex {
         try database.run(
             """
             INSERT INTO entity_search (rowid, name, city, street, note, scopes)
-            SELECT e.rowid, registry_fold(e.name), registry_fold(e.city), registry_fold(e.street), registry_fold(e.note),
-                   registry_fold((SELECT group_concat(ev.scope, ' ') FROM certificates c JOIN certificate_events ev
+            SELECT e.rowid, registry_search_text(e.name), registry_search_text(e.city), registry_search_text(e.street),
+                   registry_search_text(e.note),
+                   registry_search_text((SELECT group_concat(ev.scope, ' ') FROM certificates c JOIN certificate_events ev
                                   ON ev.certificate_id = c.id WHERE c.entity_id = e.id AND ev.scope IS NOT NULL))
             FROM json_each(?1) r JOIN entities e ON e.rowid BETWEEN r.value ->> 0 AND r.value ->> 1
             """, [list])

@@ -5,7 +5,40 @@ public enum TextFolding {
     /// Folds case and diacritics (ł included, which Unicode decomposition leaves alone) and collapses white space.
     public static func fold(_ text: String) -> String {
         // The byte-level path covers plain ASCII too; only other scalars need Unicode's tables.
-        foldPolish(text) ?? foldScalars(text)
+        foldPolish(text, punctuation: .kept) ?? foldScalars(text)
+    }
+
+    /// `fold`, with every non-ASCII character that is neither a letter nor a digit made a space: the
+    /// text of the full-text index, whose `ascii` tokenizer splits words only at ASCII characters
+    /// (any other character is part of a word to it), as search terms are split (`SearchText`).
+    static func searchText(_ text: String) -> String {
+        foldPolish(text, punctuation: .spaced) ?? searchTextScalars(text)
+    }
+
+    /// The general path of `searchText`, through `foldScalars`.
+    static func searchTextScalars(_ text: String) -> String {
+        var result = ""
+        var pendingSpace = false
+        for character in foldScalars(text) {
+            if character == " " || !(character.isASCII || character.isLetter || character.isNumber) {
+                pendingSpace = !result.isEmpty
+                continue
+            }
+            if pendingSpace {
+                result.append(" ")
+                pendingSpace = false
+            }
+            result.append(character)
+        }
+        return result
+    }
+
+    /// What the byte-level folding does with the caseless punctuation it knows („ ” – … « »).
+    enum Punctuation {
+        /// Kept as it is (`fold`).
+        case kept
+        /// Made a space between words (`searchText`).
+        case spaced
     }
 
     /// The general path, scalar by scalar through Unicode decomposition.
@@ -45,11 +78,11 @@ public enum TextFolding {
     /// The folded text is never longer than the original (ASCII keeps its length, a Polish letter's
     /// two bytes become one), so it is written straight into the new string: the search index folds
     /// four fields of every imported entity, and the copies this used to make showed in profiles.
-    private static func foldPolish(_ text: String) -> String? {
+    private static func foldPolish(_ text: String, punctuation: Punctuation) -> String? {
         text.withUTF8Bytes { source -> String? in
             var folded = true
             let result = String(unsafeUninitializedCapacity: source.count) { target in
-                guard let count = foldPolish(source, into: target) else { folded = false; return 0 }
+                guard let count = foldPolish(source, into: target, punctuation: punctuation) else { folded = false; return 0 }
                 return count
             }
             return folded ? result : nil
@@ -58,7 +91,9 @@ public enum TextFolding {
 
     /// Folds `utf8` into `target` (at least as long); the bytes written, or nil at a scalar it does
     /// not know (`fold` then takes the general path).
-    static func foldPolish(_ utf8: UnsafeBufferPointer<UInt8>, into target: UnsafeMutableBufferPointer<UInt8>) -> Int? {
+    static func foldPolish(
+        _ utf8: UnsafeBufferPointer<UInt8>, into target: UnsafeMutableBufferPointer<UInt8>, punctuation: Punctuation
+    ) -> Int? {
         var written = 0
         var pendingSpace = false
         func put(_ byte: UInt8) {
@@ -86,15 +121,23 @@ public enum TextFolding {
             }
             // „ ” “ ‘ ’ « » – — … : no case, no diacritics, not white space.
             if byte == 0xE2, index + 2 < utf8.count, utf8[index + 1] == 0x80, isCaselessPunctuation(utf8[index + 2]) {
-                put(byte)
-                put(utf8[index + 1])
-                put(utf8[index + 2])
+                if punctuation == .spaced {
+                    pendingSpace = written > 0
+                } else {
+                    put(byte)
+                    put(utf8[index + 1])
+                    put(utf8[index + 2])
+                }
                 index += 3
                 continue
             }
             if byte == 0xC2, index + 1 < utf8.count, utf8[index + 1] == 0xAB || utf8[index + 1] == 0xBB {
-                put(byte)
-                put(utf8[index + 1])
+                if punctuation == .spaced {
+                    pendingSpace = written > 0
+                } else {
+                    put(byte)
+                    put(utf8[index + 1])
+                }
                 index += 2
                 continue
             }

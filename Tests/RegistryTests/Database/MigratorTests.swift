@@ -71,11 +71,18 @@ struct MigratorTests {
             """,
         8: """
             INSERT INTO entities (id, version, change, actor, kind, name, closed_on, created_at, updated_at)
-            VALUES ('01900000-0000-7000-8000-000000000008', 2, 'close', 'fixture', 'kgw', 'KGW Fixture', '2025-01-08',
+            VALUES ('01900000-0000-7000-8000-000000000008', 2, 'close', 'fixture', 'kgw', 'KGW „Fixture”', '2025-01-08',
                     '2025-01-07T00:00:00.000000Z', '2025-01-08T00:00:00.000000Z');
             INSERT INTO entity_versions (entity_id, version, change, recorded_at, actor, kind, name)
             VALUES ('01900000-0000-7000-8000-000000000008', 1, 'reopen', '2025-01-07T00:00:00.000000Z', 'fixture',
-                    'kgw', 'KGW Fixture');
+                    'kgw', 'KGW „Fixture”');
+            """,
+        9: """
+            INSERT INTO entities (id, version, change, actor, kind, name, created_at, updated_at)
+            VALUES ('01900000-0000-7000-8000-000000000009', 1, 'add', 'fixture', 'fundacja', 'Fundacja „Dziewiątka”',
+                    '2025-01-09T00:00:00.000000Z', '2025-01-09T00:00:00.000000Z');
+            INSERT INTO entity_search (rowid, name)
+            SELECT rowid, 'fundacja dziewiatka' FROM entities WHERE id = '01900000-0000-7000-8000-000000000009';
             """,
     ]
 
@@ -157,6 +164,8 @@ struct MigratorTests {
         for (table, rows) in snapshot {
             // 0005 moves each entity's current version from entity_versions into its row (checked below).
             if table == "entity_versions", version < 5 { continue }
+            // 0009 makes the full-text index anew from the entities' rows (checked below).
+            if table.hasPrefix("entity_search") || table == "search_norms", version < 9 { continue }
             let now = Set(kept[table] ?? [])
             // A later migration may add columns: they come after the old ones.
             #expect(rows.allSatisfy { old in now.contains(old) || now.contains { $0.hasPrefix(old + "|") } },
@@ -178,8 +187,26 @@ struct MigratorTests {
             #expect(try after.rows("SELECT change, actor, version FROM entities") { [$0.text(at: 0), $0.text(at: 1), $0.text(at: 2)] }
                     == [["add", "fixture", "1"]])
         }
+        if version < 9 {
+            // 0009's index uses the ascii tokenizer and holds each entity's text as the registry folds it.
+            #expect(try after.scalarText("SELECT sql FROM sqlite_schema WHERE name = 'entity_search'")?
+                .hasSuffix("tokenize = 'ascii'\n)") == true)
+            let indexed = try after.rows("SELECT rowid, name FROM entity_search ORDER BY rowid") {
+                "\($0.int(at: 0) ?? 0) \($0.text(at: 1) ?? "")"
+            }
+            let expected = try after.rows("SELECT rowid, name FROM entities ORDER BY rowid") {
+                "\($0.int(at: 0) ?? 0) \(TextFolding.searchText($0.text(at: 1) ?? ""))"
+            }
+            #expect(indexed == expected)
+            #expect(try SearchNorms.mismatches(after).isEmpty)
+        }
         let upgraded = try Registry.open(at: path, actor: "x", access: .read)
         #expect(try upgraded.entity("5260250274").fields.name == "CIS Fixture")
+        if version < 9 {
+            var found: [String] = []
+            try upgraded.search("fixture") { entity, _ in found.append(entity.fields.name) }
+            #expect(found.sorted() == (try after.rows("SELECT name FROM entities ORDER BY name") { $0.text(at: 0) ?? "" }))
+        }
         if version < 5 {
             let history = try upgraded.entityHistory("5260250274")
             #expect(history.map(\.entity.version) == [1])

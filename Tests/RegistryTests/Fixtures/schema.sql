@@ -115,15 +115,6 @@ CREATE TABLE entity_versions (
     PRIMARY KEY (entity_id, version)
 ) WITHOUT ROWID;
 CREATE INDEX entity_versions_recorded ON entity_versions (recorded_at);
-CREATE VIRTUAL TABLE entity_search USING fts5 (
-    name, city, street, note, scopes,
-    tokenize = 'unicode61 remove_diacritics 2'
-);
-CREATE TABLE 'entity_search_data'(id INTEGER PRIMARY KEY, block BLOB);
-CREATE TABLE 'entity_search_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
-CREATE TABLE 'entity_search_content'(id INTEGER PRIMARY KEY, c0, c1, c2, c3, c4);
-CREATE TABLE 'entity_search_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
-CREATE TABLE 'entity_search_config'(k PRIMARY KEY, v) WITHOUT ROWID;
 CREATE TABLE schemes (
     code                    TEXT PRIMARY KEY,
     name                    TEXT NOT NULL,
@@ -363,3 +354,12 @@ CREATE TABLE search_norms (
     chunk   INTEGER PRIMARY KEY,   -- entity_search rowid / 1024
     lengths BLOB NOT NULL
 );
+CREATE VIRTUAL TABLE entity_search USING fts5 (
+    name, city, street, note, scopes,
+    tokenize = 'ascii'
+);
+CREATE TABLE 'entity_search_data'(id INTEGER PRIMARY KEY, block BLOB);
+CREATE TABLE 'entity_search_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
+CREATE TABLE 'entity_search_content'(id INTEGER PRIMARY KEY, c0, c1, c2, c3, c4);
+CREATE TABLE 'entity_search_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
+CREATE TABLE 'entity_search_config'(k PRIMARY KEY, v) WITHOUT ROWID;

@@ -51,4 +51,13 @@ struct KindAndFoldingTests {
     func folding(_ text: String, _ folded: String) {
         #expect(TextFolding.fold(text) == folded)
     }
+
+    @Test("the index's text is the folded text with every non-ASCII character that is not a letter or digit made a space", arguments: [
+        ("Spółdzielnia „Gęsi Puch” – nr 5…", "spoldzielnia gesi puch nr 5"), ("«Zorza»", "zorza"),
+        ("Société ‹Łąka› №5", "societe laka 5"), ("Кооператив «Ромашка»", "кооператив ромашка"),
+        ("x² a\u{A0}b", "x² a b"), ("ASCII-only: a.b_c", "ascii-only: a.b_c"),
+    ])
+    func searchText(_ text: String, _ indexed: String) {
+        #expect(TextFolding.searchText(text) == indexed)
+    }
 }

@@ -82,6 +82,7 @@ struct PropertyTests {
     static let foldingAlphabet: [Character] = [
         "a", "Z", " ", "\t", "\n", "\u{A0}", "ą", "Ą", "ć", "Ć", "ę", "Ę", "ł", "Ł", "ń", "Ń", "ó", "Ó", "ś", "Ś", "ź", "Ź",
         "ż", "Ż", "„", "”", "“", "‘", "’", "«", "»", "–", "—", "…", "é", "Ü", "ß", "-", "1", "\u{0}", "\u{1F}",
+        "№", "‹", "Ж", "²", "_", ".",
     ]
 
     @Test("the byte-level folding of Polish text equals the general Unicode path")
@@ -92,20 +93,39 @@ struct PropertyTests {
         }
     }
 
-    @Test("folding into an encoded row encodes what folding the text and appending it does, after other values too")
-    func foldingIntoRow() async {
+    @Test("the byte-level path of the index's text equals its general path")
+    func searchTextPaths() async {
+        let text = Gen<Character?>.element(of: Self.foldingAlphabet).map { $0 ?? "a" }.string(of: 0...24)
+        await propertyCheck(count: 3000, input: text) { text in
+            #expect(TextFolding.searchText(text) == TextFolding.searchTextScalars(text), "\(Array(text.unicodeScalars))")
+        }
+    }
+
+    @Test("split where FTS5's ascii tokenizer splits (ASCII other than letters and digits), the index's text gives the words a search splits the same text into")
+    func searchTextWords() async {
+        let text = Gen<Character?>.element(of: Self.foldingAlphabet).map { $0 ?? "a" }.string(of: 0...24)
+        await propertyCheck(count: 3000, input: text) { text in
+            let indexed = TextFolding.searchText(text).unicodeScalars
+                .split { $0.isASCII && !($0.properties.isAlphabetic || ("0"..."9").contains($0)) }.map { String($0) }
+            let searched = SearchText.phrases(text).map { String($0.dropFirst().dropLast(2)) }
+            #expect(indexed.prefix(32) == searched[...], "\(Array(text.unicodeScalars))")
+        }
+    }
+
+    @Test("the index's text written into an encoded row encodes what making it and appending it does, after other values too")
+    func searchTextIntoRow() async {
         let text = Gen<Character?>.element(of: Self.foldingAlphabet).map { $0 ?? "a" }.string(of: 0...24)
         await propertyCheck(count: 3000, input: text, text) { first, second in
             var folded = EncodedRow()
             folded.append(integer: Int64(7))
-            folded.append(folding: first)
-            folded.append(folding: nil as String?)
-            folded.append(folding: second)
+            folded.append(searchText: first)
+            folded.append(searchText: nil as String?)
+            folded.append(searchText: second)
             var general = EncodedRow()
             general.append(integer: Int64(7))
-            general.append(text: TextFolding.fold(first))
+            general.append(text: TextFolding.searchText(first))
             general.appendNull()
-            general.append(text: TextFolding.fold(second))
+            general.append(text: TextFolding.searchText(second))
             #expect(folded.bytes == general.bytes && folded.count == 4, "\(Array(first.unicodeScalars)) \(Array(second.unicodeScalars))")
         }
     }
