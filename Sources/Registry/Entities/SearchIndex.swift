@@ -62,10 +62,16 @@ final class SearchIndex {
         }
     }
 
-    /// Indexes every entity again (after migration 0009 made the index anew with another tokenizer).
+    /// Indexes every entity again and recomputes every stored length (after migration 0009 made
+    /// the index anew with another tokenizer).
     func reindexAll() throws {
-        guard let last = try database.scalarInt("SELECT max(rowid) FROM entities") else { return }
-        try write([1...Int64(last)])
+        if let range = try database.first("SELECT min(rowid), max(rowid) FROM entities", [], { row -> ClosedRange<Int64>? in
+            guard let low = row.int(at: 0), let high = row.int(at: 1) else { return nil }
+            return Int64(low)...Int64(high)
+        }), let range {
+            try write([range])
+        }
+        try SearchNorms.rebuild(database)
     }
 
     /// Collects updates until `flush()`.

@@ -8,19 +8,20 @@ public enum TextFolding {
         foldPolish(text, punctuation: .kept) ?? foldScalars(text)
     }
 
-    /// `fold`, with every non-ASCII character that is neither a letter nor a digit made a space: the
-    /// text of the full-text index, whose `ascii` tokenizer splits words only at ASCII characters
-    /// (any other character is part of a word to it), as search terms are split (`SearchText`).
+    /// `fold`, with every non-ASCII scalar that is not part of a word made a space: the text of the
+    /// full-text index. FTS5's `ascii` tokenizer, which the index uses, splits words only at ASCII
+    /// characters (any other is part of a word to it), so the words it finds in this text are the
+    /// ones `unicode61` found in the folded text: letters, digits and private use (`isWordScalar`).
     static func searchText(_ text: String) -> String {
         foldPolish(text, punctuation: .spaced) ?? searchTextScalars(text)
     }
 
     /// The general path of `searchText`, through `foldScalars`.
     static func searchTextScalars(_ text: String) -> String {
-        var result = ""
+        var result = String.UnicodeScalarView()
         var pendingSpace = false
-        for character in foldScalars(text) {
-            if character == " " || !(character.isASCII || character.isLetter || character.isNumber) {
+        for scalar in foldScalars(text).unicodeScalars {
+            if scalar == " " || !(scalar.isASCII || isWordScalar(scalar)) {
                 pendingSpace = !result.isEmpty
                 continue
             }
@@ -28,9 +29,21 @@ public enum TextFolding {
                 result.append(" ")
                 pendingSpace = false
             }
-            result.append(character)
+            result.append(scalar)
         }
-        return result
+        return String(result)
+    }
+
+    /// A letter, a number or a private-use scalar: what `unicode61` (FTS5's default tokenizer, the
+    /// index's before migration 0009) kept in words; any other scalar separated them.
+    static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+             .decimalNumber, .letterNumber, .otherNumber, .privateUse:
+            return true
+        default:
+            return false
+        }
     }
 
     /// What the byte-level folding does with the caseless punctuation it knows („ ” – … « »).
@@ -90,7 +103,7 @@ public enum TextFolding {
     }
 
     /// Folds `utf8` into `target` (at least as long); the bytes written, or nil at a scalar it does
-    /// not know (`fold` then takes the general path).
+    /// not know (`fold` and `searchText` then take their general paths).
     static func foldPolish(
         _ utf8: UnsafeBufferPointer<UInt8>, into target: UnsafeMutableBufferPointer<UInt8>, punctuation: Punctuation
     ) -> Int? {

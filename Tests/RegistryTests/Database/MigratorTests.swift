@@ -45,6 +45,11 @@ struct MigratorTests {
             INSERT INTO certificate_periods (certificate_id, entity_id, scheme_code, held_from, held_to, entity_rowid)
             VALUES ('01900000-0000-7000-8000-0000000000c2', '01900000-0000-7000-8000-000000000001', 'zakup-prospoleczny',
                     '2025-01-04', '2026-01-03', 1);
+            INSERT INTO certificate_events (id, certificate_id, event, effective_on, valid_from, valid_to, scope,
+                recorded_at, actor)
+            VALUES ('01900000-0000-7000-8000-0000000000e2', '01900000-0000-7000-8000-0000000000c2', 'granted',
+                    '2025-01-04', '2025-01-04', '2026-01-03', 'Catering „Smaki” – obiady', '2025-01-04T00:00:00.000000Z',
+                    'fixture');
             """,
         5: """
             INSERT INTO import_batches (id, target, file_name, file_sha256, encoding, delimiter, options, rows, inserted,
@@ -191,13 +196,22 @@ struct MigratorTests {
             // 0009's index uses the ascii tokenizer and holds each entity's text as the registry folds it.
             #expect(try after.scalarText("SELECT sql FROM sqlite_schema WHERE name = 'entity_search'")?
                 .hasSuffix("tokenize = 'ascii'\n)") == true)
-            let indexed = try after.rows("SELECT rowid, name FROM entity_search ORDER BY rowid") {
-                "\($0.int(at: 0) ?? 0) \($0.text(at: 1) ?? "")"
+            let indexed = try after.rows("SELECT rowid, name, city, street, note, scopes FROM entity_search ORDER BY rowid") { row in
+                (0...5).map { row.text(at: $0) ?? "-" }
             }
-            let expected = try after.rows("SELECT rowid, name FROM entities ORDER BY rowid") {
-                "\($0.int(at: 0) ?? 0) \(TextFolding.searchText($0.text(at: 1) ?? ""))"
+            let expected = try after.rows(
+                """
+                SELECT e.rowid, e.name, e.city, e.street, e.note,
+                       (SELECT group_concat(ev.scope, ' ') FROM certificates c JOIN certificate_events ev
+                        ON ev.certificate_id = c.id WHERE c.entity_id = e.id AND ev.scope IS NOT NULL)
+                FROM entities e ORDER BY e.rowid
+                """) { row in
+                [row.text(at: 0) ?? "-"] + (1...5).map { row.text(at: $0).map(TextFolding.searchText) ?? "-" }
             }
             #expect(indexed == expected)
+            if version >= 4 {
+                #expect(indexed.first?[5] == "catering smaki obiady")
+            }
             #expect(try SearchNorms.mismatches(after).isEmpty)
         }
         let upgraded = try Registry.open(at: path, actor: "x", access: .read)
@@ -216,6 +230,20 @@ struct MigratorTests {
             let problems = try upgraded.check().problems.filter { $0.hasPrefix("entity") || $0.hasPrefix("audit") }
             #expect(problems.isEmpty, "\(problems)")
         }
+    }
+
+    @Test("migration 0009 makes the full-text index anew with the settings it had")
+    func searchSettingsKept() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.file("settings.sqlite")
+        _ = try Registry.migrate(at: path, actor: "old", upTo: 8)
+        let database = try Database(path: path, access: .readWrite)
+        try database.execute("INSERT INTO entity_search (entity_search, rank) VALUES ('automerge', 8)")
+        try database.execute("INSERT INTO entity_search (entity_search, rank) VALUES ('crisismerge', 20)")
+        _ = try Registry.migrate(at: path, actor: "new")
+        let settings = try Database(path: path, access: .readOnly).rows(
+            "SELECT k, v FROM entity_search_config WHERE k <> 'version' ORDER BY k") { "\($0.text(at: 0) ?? "")=\($0.int(at: 1) ?? 0)" }
+        #expect(settings == ["automerge=8", "crisismerge=20"])
     }
 
     @Test("a registry opened for use while its schema is behind says to run migrate")

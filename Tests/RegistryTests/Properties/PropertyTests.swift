@@ -82,7 +82,7 @@ struct PropertyTests {
     static let foldingAlphabet: [Character] = [
         "a", "Z", " ", "\t", "\n", "\u{A0}", "ą", "Ą", "ć", "Ć", "ę", "Ę", "ł", "Ł", "ń", "Ń", "ó", "Ó", "ś", "Ś", "ź", "Ź",
         "ż", "Ż", "„", "”", "“", "‘", "’", "«", "»", "–", "—", "…", "é", "Ü", "ß", "-", "1", "\u{0}", "\u{1F}",
-        "№", "‹", "Ж", "²", "_", ".",
+        "№", "‹", "Ж", "²", "_", ".", "\u{200C}", "\u{20DD}", "\u{0600}", "Ⓐ", "\u{E000}", "中", "😀", "ʼ",
     ]
 
     @Test("the byte-level folding of Polish text equals the general Unicode path")
@@ -101,14 +101,52 @@ struct PropertyTests {
         }
     }
 
-    @Test("split where FTS5's ascii tokenizer splits (ASCII other than letters and digits), the index's text gives the words a search splits the same text into")
-    func searchTextWords() async {
+    /// Two FTS5 tables for comparing the words tokenizers find: the index as it was before migration
+    /// 0009 (`unicode61` over the folded text) and as it is (`ascii` over the index's text).
+    final class Tokenizers {
+        let database: Database
+        private var rowid: Int64 = 0
+
+        init(directory: TemporaryDirectory) throws {
+            database = try Database(path: directory.file("tokens.sqlite"), access: .readWriteCreate)
+            try database.execute("""
+                CREATE VIRTUAL TABLE before USING fts5 (t, tokenize = 'unicode61 remove_diacritics 2');
+                CREATE VIRTUAL TABLE now USING fts5 (t, tokenize = 'ascii');
+                CREATE VIRTUAL TABLE temp.before_words USING fts5vocab(main, before, 'instance');
+                CREATE VIRTUAL TABLE temp.now_words USING fts5vocab(main, now, 'instance');
+                """)
+        }
+
+        /// The words each table finds in `text`, in order.
+        func words(_ text: String) throws -> (before: [String], now: [String]) {
+            rowid += 1
+            try database.run("INSERT INTO before (rowid, t) VALUES (?, ?)", [.integer(rowid), .text(TextFolding.fold(text))])
+            try database.run("INSERT INTO now (rowid, t) VALUES (?, ?)", [.integer(rowid), .text(TextFolding.searchText(text))])
+            func words(_ table: String) throws -> [String] {
+                try database.rows("SELECT term FROM \(table) WHERE doc = ? ORDER BY offset", [.integer(rowid)]) { $0.text(at: 0) ?? "" }
+            }
+            return (try words("before_words"), try words("now_words"))
+        }
+    }
+
+    @Test("FTS5's ascii tokenizer finds in the index's text the words unicode61 found in the folded text (the index before migration 0009)")
+    func searchTextWords() async throws {
+        let tokenizers = try Tokenizers(directory: TemporaryDirectory())
         let text = Gen<Character?>.element(of: Self.foldingAlphabet).map { $0 ?? "a" }.string(of: 0...24)
         await propertyCheck(count: 3000, input: text) { text in
-            let indexed = TextFolding.searchText(text).unicodeScalars
-                .split { $0.isASCII && !($0.properties.isAlphabetic || ("0"..."9").contains($0)) }.map { String($0) }
+            let words = try tokenizers.words(text)
+            #expect(words.now == words.before, "\(Array(text.unicodeScalars))")
+        }
+    }
+
+    @Test("a search splits what is typed into the words FTS5's ascii tokenizer finds in the index's text for it")
+    func searchWordsAreIndexWords() async throws {
+        let tokenizers = try Tokenizers(directory: TemporaryDirectory())
+        let text = Gen<Character?>.element(of: Self.foldingAlphabet).map { $0 ?? "a" }.string(of: 0...24)
+        await propertyCheck(count: 3000, input: text) { text in
             let searched = SearchText.phrases(text).map { String($0.dropFirst().dropLast(2)) }
-            #expect(indexed.prefix(32) == searched[...], "\(Array(text.unicodeScalars))")
+            let indexed = try tokenizers.words(text).now
+            #expect(searched == Array(indexed.prefix(32)), "\(Array(text.unicodeScalars))")
         }
     }
 
