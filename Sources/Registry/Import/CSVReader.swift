@@ -236,6 +236,7 @@ public final class CSVReader {
             // One field.
             try fill(minimum: 1)
             var quoted = false
+            var decodedInPlace = false
             let fieldLine = line
             fieldBytes.removeAll(keepingCapacity: true)
             if position < buffer.count, buffer[position] == 34 {
@@ -300,13 +301,22 @@ public final class CSVReader {
                     }
                     throw problem("NUL byte in the file", at: line)
                 }
-                fieldBytes.append(contentsOf: buffer[start..<position])
+                if fieldBytes.isEmpty {
+                    // The whole field is in the buffer (nearly always): decoded from there, not copied first.
+                    try countRecordBytes(position - start, into: &recordBytes)
+                    let (from, to) = (start, position)
+                    fields.append(try buffer.withUnsafeBufferPointer {
+                        try decode(UnsafeBufferPointer(rebasing: $0[from..<to]), line: fieldLine)
+                    })
+                    decodedInPlace = true
+                } else {
+                    fieldBytes.append(contentsOf: buffer[start..<position])
+                }
             }
-            recordBytes += fieldBytes.count
-            if recordBytes > Self.maximumRecordBytes {
-                throw problem("record longer than 16 MB (\(Self.maximumRecordBytes) bytes)")
+            if !decodedInPlace {
+                try countRecordBytes(fieldBytes.count, into: &recordBytes)
+                fields.append(try fieldBytes.withUnsafeBufferPointer { try decode($0, line: fieldLine) })
             }
-            fields.append(try decode(fieldBytes, line: fieldLine))
             if fields.count > Self.maximumColumns {
                 throw problem("record has more than \(Self.maximumColumns) columns")
             }
@@ -334,6 +344,14 @@ public final class CSVReader {
             if quoted {
                 throw problem("unexpected text after a closing quote (a quote inside a quoted field must be doubled)", at: line)
             }
+        }
+    }
+
+    /// Adds a field's length to its record's, refusing a record over the limit.
+    private func countRecordBytes(_ count: Int, into recordBytes: inout Int) throws {
+        recordBytes += count
+        if recordBytes > Self.maximumRecordBytes {
+            throw problem("record longer than 16 MB (\(Self.maximumRecordBytes) bytes)")
         }
     }
 
@@ -374,38 +392,36 @@ public final class CSVReader {
     }
 
     /// Decodes a field that starts on physical line `line`.
-    private func decode(_ bytes: [UInt8], line: Int) throws -> String {
+    private func decode(_ pointer: UnsafeBufferPointer<UInt8>, line: Int) throws -> String {
         /// The physical line of the byte at `offset` in the field.
         func physicalLine(at offset: Int) -> Int {
             var result = line
             var previous: UInt8 = 0
-            for byte in bytes[..<offset] {
+            for byte in pointer[..<offset] {
                 if byte == 13 || (byte == 10 && previous != 13) { result += 1 }
                 previous = byte
             }
             return result
         }
-        return try bytes.withUnsafeBufferPointer { pointer in
-            switch encoding {
-            case .utf8:
-                if validateAsWeGo {
-                    var check = Codepage.UTF8Validator()
-                    check.feed(pointer)
-                    check.finish()
-                    if let offset = check.invalidOffset {
-                        throw problem(
-                            String(format: "invalid UTF-8 (byte 0x%02X); if the file comes from Excel, try --encoding cp1250", pointer[offset]),
-                            at: physicalLine(at: offset))
-                    }
+        switch encoding {
+        case .utf8:
+            if validateAsWeGo {
+                var check = Codepage.UTF8Validator()
+                check.feed(pointer)
+                check.finish()
+                if let offset = check.invalidOffset {
+                    throw problem(
+                        String(format: "invalid UTF-8 (byte 0x%02X); if the file comes from Excel, try --encoding cp1250", pointer[offset]),
+                        at: physicalLine(at: offset))
                 }
-                return String(decoding: pointer, as: UTF8.self)
-            case .cp1250:
-                switch Codepage.decodeCP1250(pointer) {
-                case let .success(text): return text
-                case let .failure(undefined):
-                    throw problem(String(format: "byte 0x%02X is not a Windows-1250 character; is the file UTF-8? try --encoding utf-8", undefined.byte),
-                                  at: physicalLine(at: undefined.offset))
-                }
+            }
+            return String(decoding: pointer, as: UTF8.self)
+        case .cp1250:
+            switch Codepage.decodeCP1250(pointer) {
+            case let .success(text): return text
+            case let .failure(undefined):
+                throw problem(String(format: "byte 0x%02X is not a Windows-1250 character; is the file UTF-8? try --encoding utf-8", undefined.byte),
+                              at: physicalLine(at: undefined.offset))
             }
         }
     }

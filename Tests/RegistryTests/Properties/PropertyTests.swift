@@ -291,7 +291,12 @@ struct PropertyTests {
 
     @Test("trimming removes exactly the leading and trailing white space, as Foundation does")
     func trimming() async {
-        let alphabet: [Character] = ["a", " ", "\t", "\n", "\r\n", "\u{A0}", "\u{2003}", "ł", "é", "\u{301}", "1", "~"]
+        // Every white-space scalar, and scalars whose bytes come close to theirs.
+        let alphabet: [Character] = [
+            "a", " ", "\t", "\n", "\r\n", "\u{A0}", "\u{2003}", "ł", "é", "\u{301}", "1", "~", "\u{B}", "\u{C}", "\r",
+            "\u{85}", "\u{1680}", "\u{2000}", "\u{200A}", "\u{2028}", "\u{2029}", "\u{202F}", "\u{205F}", "\u{3000}",
+            "\u{200B}", "\u{2060}", "\u{1681}", "\u{3001}", "\u{A1}", "\u{84}", "„", "”", "Ż", "\u{0}", "\u{1F}", "中",
+        ]
         let text = Gen<Character?>.element(of: alphabet).map { $0 ?? "a" }.string(of: 0...8)
         await propertyCheck(count: 4000, input: text) { raw in
             #expect(raw.trimmed == raw.trimmingCharacters(in: .whitespacesAndNewlines), "\(raw.debugDescription)")
