@@ -55,7 +55,7 @@ public final class CSVReader {
     private var expectedFields = 16
 
     private enum Source {
-        case file(FileHandle)
+        case file(ChunkReader)
         case memory
     }
 
@@ -75,8 +75,8 @@ public final class CSVReader {
         case .cp1250: chosen = .cp1250
         case .auto: chosen = try Self.detectEncoding(path: path)
         }
-        try self.init(source: .file(handle), initial: [], name: path, size: size, delimiter: delimiter, encoding: chosen,
-                      validate: encoding == .utf8)
+        try self.init(source: .file(ChunkReader(handle, path: path)), initial: [], name: path, size: size,
+                      delimiter: delimiter, encoding: chosen, validate: encoding == .utf8)
     }
 
     /// Reads CSV from memory (tests, bundled files).
@@ -123,7 +123,7 @@ public final class CSVReader {
     }
 
     deinit {
-        if case let .file(handle) = source { try? handle.close() }
+        if case let .file(chunks) = source { chunks.close() }
     }
 
     /// Scans the whole file for UTF-8 validity (streaming): `auto` needs the answer before decoding.
@@ -131,22 +131,13 @@ public final class CSVReader {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw RegistryError.fileNotFound(path: path) }
         defer { try? handle.close() }
         var validator = Codepage.UTF8Validator()
-        while true {
-            let chunk = try Self.read(handle, path: path)
-            if chunk.isEmpty { break }
-            chunk.withUnsafeBufferPointer { validator.feed($0) }
+        let chunks = ChunkReader(handle, path: path)
+        while case let chunk = try chunks.next(), !chunk.isEmpty {
+            validator.feed(chunk)
             if validator.invalidOffset != nil { return .cp1250 }
         }
         validator.finish()
         return validator.invalidOffset == nil ? .utf8 : .cp1250
-    }
-
-    private static func read(_ handle: FileHandle, path: String) throws -> [UInt8] {
-        do {
-            return [UInt8](try handle.read(upToCount: 1 << 18) ?? Data())
-        } catch {
-            throw RegistryError.io(path: path, message: "cannot read: \(error.localizedDescription)")
-        }
     }
 
     /// Makes sure at least `minimum` unread bytes are buffered, unless the input ends first.
@@ -158,14 +149,15 @@ public final class CSVReader {
 
     private func refill(minimum: Int) throws {
         while buffer.count - position < minimum, !atEnd {
-            guard case let .file(handle) = source else { atEnd = true; return }
-            let chunk = try Self.read(handle, path: name)
+            guard case let .file(chunks) = source else { atEnd = true; return }
+            let chunk = try chunks.next()
             if chunk.isEmpty { atEnd = true; return }
             if position > 0 {
                 consumedBefore += position
                 buffer.removeFirst(position)
                 position = 0
             }
+            // The buffer keeps its capacity: no allocation per chunk.
             buffer.append(contentsOf: chunk)
         }
     }

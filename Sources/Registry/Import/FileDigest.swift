@@ -9,15 +9,9 @@ enum FileDigest {
         }
         defer { try? handle.close() }
         var hasher = SHA256()
-        while true {
-            let chunk: Data?
-            do {
-                chunk = try handle.read(upToCount: 1 << 20)
-            } catch {
-                throw RegistryError.io(path: path, message: "cannot read: \(error.localizedDescription)")
-            }
-            guard let chunk, !chunk.isEmpty else { break }
-            hasher.update(data: chunk)
+        let chunks = ChunkReader(handle, path: path, size: 1 << 20)
+        while case let chunk = try chunks.next(), !chunk.isEmpty {
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(chunk))
         }
         return hasher.finalize().hexString
     }

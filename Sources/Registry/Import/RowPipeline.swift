@@ -79,9 +79,15 @@ final class RowPipeline<Prepared: Sendable>: @unchecked Sendable {
 
     private func produce() {
         var done = false
+        // The storage of an applied batch, its rows freed, for the next: a new batch's array is a
+        // large allocation, and each made glibc consolidate the thousands of small blocks the
+        // previous batch's rows had just freed (with the file's read chunks, which `ChunkReader`
+        // now reuses, that took 7% of this thread's samples).
+        var storage: [PreparedRecord<Prepared>] = []
+        storage.reserveCapacity(Self.batchSize)
         while !done {
-            var batch = Batch()
-            batch.records.reserveCapacity(Self.batchSize)
+            var batch = Batch(records: storage)
+            storage = []
             do {
                 while batch.records.count < Self.batchSize, let record = try reader.next() {
                     batch.records.append(prepared(record))
@@ -99,7 +105,14 @@ final class RowPipeline<Prepared: Sendable>: @unchecked Sendable {
             var freed = spent
             spent = []
             condition.unlock()
-            freed.removeAll()  // outside the lock
+            // Outside the lock.
+            if var reused = freed.popLast()?.records {
+                reused.removeAll(keepingCapacity: true)
+                storage = reused
+            } else {
+                storage.reserveCapacity(Self.batchSize)
+            }
+            freed.removeAll()
             condition.lock()
             while queue.count >= Self.capacity && !cancelled { condition.wait() }
             if cancelled { done = true } else { queue.append(batch) }

@@ -123,6 +123,23 @@ struct CSVReaderTests {
         #expect(reader.bytesRead == text.utf8.count)
     }
 
+    @Test("a folder given as the file is refused saying so, by the digest and the reader alike, and an import changes nothing")
+    func folder() throws {
+        let test = try TestRegistry()
+        let directory = TemporaryDirectory()
+        let folder = directory.file("folder")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+        #expect(throws: RegistryError.io(path: folder, message: "cannot read: Is a directory")) {
+            try FileDigest.sha256(path: folder)
+        }
+        #expect(throws: RegistryError.io(path: folder, message: "cannot read: Is a directory")) { try CSVReader(path: folder) }
+        let before = try test.registry.database.dump()
+        #expect(throws: RegistryError.io(path: folder, message: "cannot read: Is a directory")) {
+            try test.registry.importFile(folder, options: ImportOptions(target: .entities))
+        }
+        #expect(try test.registry.database.dump() == before)
+    }
+
     @Test("random records survive write → read for each delimiter and line ending")
     func roundTrip() throws {
         var generator = SeededGenerator(state: 2026)
