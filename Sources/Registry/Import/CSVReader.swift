@@ -165,19 +165,20 @@ public final class CSVReader {
     /// Counts `,` `;` and tab outside quotes on the first line; the most frequent wins (`,` when none).
     private func detectDelimiter() throws -> UInt8 {
         var counts: [UInt8: Int] = [44: 0, 59: 0, 9: 0]
-        var index = position
+        // Counted from `position`: a refill moves the unread bytes to the front of the buffer.
+        var offset = 0
         var quoted = false
         while true {
-            if index >= buffer.count {
-                if atEnd || index - position > Self.maximumFieldBytes * 2 { break }
-                try fill(minimum: index - position + 1)
-                if index >= buffer.count { break }
+            if position + offset >= buffer.count {
+                if atEnd || offset > Self.maximumFieldBytes * 2 { break }
+                try fill(minimum: offset + 1)
+                if position + offset >= buffer.count { break }
             }
-            let byte = buffer[index]
+            let byte = buffer[position + offset]
             if byte == 34 { quoted.toggle() }
             else if !quoted, byte == 10 || byte == 13 { break }
             else if !quoted, counts[byte] != nil { counts[byte, default: 0] += 1 }
-            index += 1
+            offset += 1
         }
         let best = counts.max { ($0.value, $0.key == 44 ? 1 : 0) < ($1.value, $1.key == 44 ? 1 : 0) }
         return (best?.value ?? 0) > 0 ? (best?.key ?? 44) : 44

@@ -123,6 +123,20 @@ struct CSVReaderTests {
         #expect(reader.bytesRead == text.utf8.count)
     }
 
+    @Test("the delimiter is detected from a header longer than one read, after a byte-order mark")
+    func longHeaderAfterBOM() throws {
+        let directory = TemporaryDirectory()
+        // The reader reads 256 KiB at a time and the BOM takes the first 3 bytes: the header's bytes
+        // at offsets 262,144 to 262,146 of the file arrive with the first refill.
+        let chunk = 1 << 18
+        let header = String(repeating: "h", count: chunk - 3) + ";;;" + "h,x,y"
+        let path = directory.file("long-header.csv")
+        try Data([0xEF, 0xBB, 0xBF] + Array((header + "\n" + "1;2;3;4\n").utf8)).write(to: URL(fileURLWithPath: path))
+        let reader = try CSVReader(path: path)
+        #expect(reader.delimiter == 59)
+        #expect(reader.header.count == 4)
+    }
+
     @Test("a folder given as the file is refused saying so, by the digest and the reader alike, and an import changes nothing")
     func folder() throws {
         let test = try TestRegistry()
