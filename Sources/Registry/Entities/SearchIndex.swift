@@ -3,9 +3,9 @@ import CSQLite
 /// Keeps the full-text index (`entity_search`) in step with entities and certificate scopes.
 ///
 /// Text is folded (`TextFolding.searchText`, ł included) by the SQL function `registry_search_text`,
-/// registered on the connection, so the index rows are built by SQLite in one statement. Imports defer the updates and
-/// write them in two statements at the end: FTS5 flushes its pending terms at every savepoint, so
-/// indexing row by row inside per-row savepoints was the slowest part of an import.
+/// registered on the connection, so the index rows are built by SQLite in one statement. Imports
+/// defer the updates and write them in two statements at the end: FTS5 flushes its pending terms at
+/// every savepoint, so indexing row by row inside per-row savepoints was the slowest part of an import.
 final class SearchIndex {
     private unowned let database: Database
     private var deferred: [ClosedRange<Int64>]?
@@ -65,11 +65,9 @@ final class SearchIndex {
     /// Indexes every entity again and recomputes every stored length (after migration 0009 made
     /// the index anew with another tokenizer).
     func reindexAll() throws {
-        if let range = try database.first("SELECT min(rowid), max(rowid) FROM entities", [], { row -> ClosedRange<Int64>? in
-            guard let low = row.int(at: 0), let high = row.int(at: 1) else { return nil }
-            return Int64(low)...Int64(high)
-        }), let range {
-            try write([range])
+        if let low = try database.scalarInt("SELECT min(rowid) FROM entities"),
+           let high = try database.scalarInt("SELECT max(rowid) FROM entities") {
+            try write([Int64(low)...Int64(high)])
         }
         try SearchNorms.rebuild(database)
     }

@@ -122,14 +122,9 @@ public final class CSVReader {
         header = first.fields.map { $0.trimmed }
     }
 
-    deinit {
-        if case let .file(chunks) = source { chunks.close() }
-    }
-
     /// Scans the whole file for UTF-8 validity (streaming): `auto` needs the answer before decoding.
     private static func detectEncoding(path: String) throws -> TextEncoding {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw RegistryError.fileNotFound(path: path) }
-        defer { try? handle.close() }
         var validator = Codepage.UTF8Validator()
         let chunks = ChunkReader(handle, path: path)
         while case let chunk = try chunks.next(), !chunk.isEmpty {

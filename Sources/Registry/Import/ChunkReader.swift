@@ -3,7 +3,7 @@ import Foundation
 import Glibc
 #endif
 
-/// Reads an open file chunk by chunk with `read(2)` into one buffer it keeps.
+/// Reads an open file chunk by chunk with `read(2)` into one buffer it keeps, and closes it when done.
 ///
 /// Foundation's `read(upToCount:)` makes a new `Data` for every chunk (and the CSV reader then an
 /// array of it): allocations large enough that glibc consolidated, before each, the thousands of
@@ -20,10 +20,10 @@ final class ChunkReader {
         scratch = .allocate(capacity: size)
     }
 
-    deinit { scratch.deallocate() }
-
-    /// Closes the file.
-    func close() { try? handle.close() }
+    deinit {
+        try? handle.close()
+        scratch.deallocate()
+    }
 
     /// The next chunk, valid until the next call; empty at the end of the file.
     func next() throws -> UnsafeBufferPointer<UInt8> {

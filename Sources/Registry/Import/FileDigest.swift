@@ -7,7 +7,6 @@ enum FileDigest {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw RegistryError.fileNotFound(path: path)
         }
-        defer { try? handle.close() }
         var hasher = SHA256()
         let chunks = ChunkReader(handle, path: path, size: 1 << 20)
         while case let chunk = try chunks.next(), !chunk.isEmpty {

@@ -84,10 +84,10 @@ final class RowPipeline<Prepared: Sendable>: @unchecked Sendable {
         // previous batch's rows had just freed (with the file's read chunks, which `ChunkReader`
         // now reuses, that took 7% of this thread's samples).
         var storage: [PreparedRecord<Prepared>] = []
-        storage.reserveCapacity(Self.batchSize)
         while !done {
             var batch = Batch(records: storage)
             storage = []
+            batch.records.reserveCapacity(Self.batchSize)  // a no-op for reused storage
             do {
                 while batch.records.count < Self.batchSize, let record = try reader.next() {
                     batch.records.append(prepared(record))
@@ -106,12 +106,8 @@ final class RowPipeline<Prepared: Sendable>: @unchecked Sendable {
             spent = []
             condition.unlock()
             // Outside the lock.
-            if var reused = freed.popLast()?.records {
-                reused.removeAll(keepingCapacity: true)
-                storage = reused
-            } else {
-                storage.reserveCapacity(Self.batchSize)
-            }
+            storage = freed.popLast()?.records ?? []
+            storage.removeAll(keepingCapacity: true)
             freed.removeAll()
             condition.lock()
             while queue.count >= Self.capacity && !cancelled { condition.wait() }

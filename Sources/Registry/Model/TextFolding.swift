@@ -36,7 +36,7 @@ public enum TextFolding {
 
     /// A letter, a number or a private-use scalar: what `unicode61` (FTS5's default tokenizer, the
     /// index's before migration 0009) kept in words; any other scalar separated them.
-    static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+    private static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
              .decimalNumber, .letterNumber, .otherNumber, .privateUse:
