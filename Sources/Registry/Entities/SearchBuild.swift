@@ -131,12 +131,8 @@ final class SearchBuild: @unchecked Sendable {
     }
 
     private func build() {
-        #if canImport(Glibc)
-        // Lower this thread only (Linux keeps a nice value per thread): reading and writing the rows
-        // come first, and the index takes what they leave, then a whole core while the lookup
-        // indexes are rebuilt. At equal priority the three threads slowed the rows on two cores.
-        setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
-        #endif
+        // At the same priority as the other two (Benchmarks/README, item 47): lowered, this thread
+        // got little of a core shared with them, its queue filled, and the writing thread stalled.
         if let scratch {
             do {
                 try index(into: scratch)

@@ -14,6 +14,44 @@ enum FileDigest {
         }
         return hasher.finalize().hexString
     }
+
+    /// The SHA-256 of a file computed on a thread of its own, so the import's other pass over the
+    /// file before its first row (the encoding check) runs at the same time on the other core.
+    final class Background: @unchecked Sendable {
+        private let condition = NSCondition()
+        // Guarded by `condition`.
+        private var result: Result<String, RegistryError>?
+
+        /// Starts hashing the file at `path`.
+        init(path: String) {
+            let thread = Thread { [self] in
+                let result: Result<String, RegistryError>
+                do {
+                    result = .success(try FileDigest.sha256(path: path))
+                } catch let error as RegistryError {
+                    result = .failure(error)
+                } catch {
+                    result = .failure(.io(path: path, message: "\(error)"))
+                }
+                condition.lock()
+                self.result = result
+                condition.broadcast()
+                condition.unlock()
+            }
+            thread.name = "registry-file-digest"
+            thread.start()
+        }
+
+        /// Waits for the digest; throws what `sha256(path:)` would have thrown.
+        func value() throws -> String {
+            condition.lock()
+            defer { condition.unlock() }
+            while true {
+                if let result { return try result.get() }
+                condition.wait()
+            }
+        }
+    }
 }
 
 /// Standard input copied to a temporary file, removed when done.

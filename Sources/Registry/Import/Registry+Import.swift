@@ -15,8 +15,15 @@ extension Registry {
         let spool = path == "-" ? try SpooledInput.standardInput() : nil
         defer { spool?.remove() }
         let source = spool?.path ?? path
-        let sha256 = try FileDigest.sha256(path: source)
-        let reader = try CSVReader(path: source, delimiter: options.delimiter, encoding: options.encoding)
+        let digest = FileDigest.Background(path: source)
+        let reader: CSVReader
+        do {
+            reader = try CSVReader(path: source, delimiter: options.delimiter, encoding: options.encoding)
+        } catch {
+            _ = try digest.value()  // the digest's failure, as when it ran first
+            throw error
+        }
+        let sha256 = try digest.value()
         switch options.target {
         case .entities:
             do {

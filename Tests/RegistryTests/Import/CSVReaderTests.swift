@@ -154,6 +154,20 @@ struct CSVReaderTests {
         #expect(try test.registry.database.dump() == before)
     }
 
+    @Test("the digest taken on a thread of its own is the file's SHA-256, and fails as the digest does")
+    func backgroundDigest() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.file("abc.csv")
+        try Data("abc".utf8).write(to: URL(fileURLWithPath: path))
+        let sha256 = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"  // FIPS 180-2's example
+        #expect(try FileDigest.Background(path: path).value() == sha256)
+        #expect(try FileDigest.sha256(path: path) == sha256)
+        let missing = directory.file("missing.csv")
+        let digest = FileDigest.Background(path: missing)
+        #expect(throws: RegistryError.fileNotFound(path: missing)) { try digest.value() }
+        #expect(throws: RegistryError.fileNotFound(path: missing)) { try digest.value() }  // asked again
+    }
+
     @Test("random records survive write → read for each delimiter and line ending")
     func roundTrip() throws {
         var generator = SeededGenerator(state: 2026)
