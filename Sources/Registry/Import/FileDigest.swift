@@ -15,8 +15,8 @@ enum FileDigest {
         return hasher.finalize().hexString
     }
 
-    /// The SHA-256 of a file computed on a thread of its own, so the import's other pass over the
-    /// file before its first row (the encoding check) runs at the same time on the other core.
+    /// The SHA-256 of a file computed on a thread of its own, so that the encoding check (`--encoding
+    /// auto`), the import's other pass over the file before its first row, runs on the other core.
     final class Background: @unchecked Sendable {
         private let condition = NSCondition()
         // Guarded by `condition`.
@@ -54,26 +54,39 @@ enum FileDigest {
     }
 }
 
-/// Standard input copied to a temporary file, removed when done.
+/// Standard input, or a pipe named by path (`<(…)`, `/dev/stdin`), copied to a temporary file,
+/// removed when done: the digest, the encoding check and the rows each read the file from its start.
 struct SpooledInput {
     let path: String
 
-    static func standardInput() throws -> SpooledInput {
+    /// A copy of `path` when it is `-` or can be read only once (a pipe, a socket, a terminal); nil for a file.
+    static func ifNeeded(_ path: String) throws -> SpooledInput? {
+        if path == "-" { return try copy(FileHandle.standardInput, named: "standard input") }
+        var info = stat()
+        // A path that cannot be examined or opened is left to the digest, which names what is wrong.
+        guard stat(path, &info) == 0 else { return nil }
+        let type = info.st_mode & S_IFMT
+        guard type == S_IFIFO || type == S_IFCHR || type == S_IFSOCK,
+              let input = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? input.close() }
+        return try copy(input, named: path)
+    }
+
+    private static func copy(_ input: FileHandle, named name: String) throws -> SpooledInput {
         let path = NSTemporaryDirectory() + "registry-stdin-\(Identifier.make()).csv"
         guard FileManager.default.createFile(atPath: path, contents: nil),
               let output = FileHandle(forWritingAtPath: path)
         else {
-            throw RegistryError.cannotCreate(path: path, reason: "cannot spool standard input")
+            throw RegistryError.cannotCreate(path: path, reason: "cannot spool \(name)")
         }
         defer { try? output.close() }
-        let input = FileHandle.standardInput
         do {
             while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty {
                 try output.write(contentsOf: chunk)
             }
         } catch {
             try? FileManager.default.removeItem(atPath: path)
-            throw RegistryError.io(path: path, message: "cannot spool standard input: \(error.localizedDescription)")
+            throw RegistryError.io(path: path, message: "cannot spool \(name): \(error.localizedDescription)")
         }
         return SpooledInput(path: path)
     }

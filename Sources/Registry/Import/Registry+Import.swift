@@ -10,20 +10,15 @@ extension Registry {
     public func importFile(
         _ path: String, options: ImportOptions, progress: ((ImportProgress) -> Void)? = nil
     ) throws -> ImportReport {
-        // Standard input is spooled to a temporary file first: the encoding check and the batch's
-        // SHA-256 both need to read the bytes before the rows are applied.
-        let spool = path == "-" ? try SpooledInput.standardInput() : nil
+        // Standard input and pipes are spooled to a temporary file first: the encoding check and the
+        // batch's SHA-256 both read the bytes before the rows do, and on threads of their own.
+        let spool = try SpooledInput.ifNeeded(path)
         defer { spool?.remove() }
         let source = spool?.path ?? path
-        let digest = FileDigest.Background(path: source)
-        let reader: CSVReader
-        do {
-            reader = try CSVReader(path: source, delimiter: options.delimiter, encoding: options.encoding)
-        } catch {
-            _ = try digest.value()  // the digest's failure, as when it ran first
-            throw error
-        }
-        let sha256 = try digest.value()
+        let digest = FileDigest.Background(path: source)  // while the reader checks the encoding
+        let opened = Result { try CSVReader(path: source, delimiter: options.delimiter, encoding: options.encoding) }
+        let sha256 = try digest.value()  // a file that cannot be read is reported by the digest first
+        let reader = try opened.get()
         switch options.target {
         case .entities:
             do {

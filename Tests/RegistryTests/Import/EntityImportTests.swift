@@ -18,6 +18,43 @@ struct EntityImportTests {
         test.directory.write(name, ([header] + rows).joined(separator: "\r\n") + "\r\n")
     }
 
+    @Test("a pipe named as the file (as `<(…)` gives) is read once, whole: every row imported, the batch has its SHA-256")
+    func pipe() throws {
+        let test = try TestRegistry()
+        let bytes = Data(([Self.header] + Self.rows(3)).joined(separator: "\r\n").utf8)
+        let copy = test.directory.write("copy.csv", String(decoding: bytes, as: UTF8.self))
+        let fifo = test.directory.file("pipe.csv")
+        try #require(mkfifo(fifo, 0o600) == 0)
+        let imported = Flag()
+        let writer = Thread {
+            guard let handle = FileHandle(forWritingAtPath: fifo) else { return }  // waits for a reader
+            handle.write(bytes)
+            try? handle.close()
+            // A second open of the pipe for reading would wait for a writer forever: an empty one
+            // lets it see the end at once, so an import that reads the pipe twice fails instead of hanging.
+            while !imported.isSet {
+                let descriptor = open(fifo, O_WRONLY | O_NONBLOCK)
+                if descriptor >= 0 { close(descriptor) }
+                usleep(10_000)
+            }
+        }
+        writer.start()
+        defer { imported.set() }
+        let report = try test.registry.importFile(fifo, options: ImportOptions(target: .entities))
+        #expect((report.rows, report.inserted, report.rejected) == (3, 3, 0))
+        let batch = try #require(report.batchID)
+        let recorded = try test.registry.database.scalarText("SELECT file_sha256 FROM import_batches WHERE id = ?", [.text(batch)])
+        #expect(recorded == (try FileDigest.sha256(path: copy)))
+    }
+
+    /// Set once, read from any thread.
+    private final class Flag: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = false
+        var isSet: Bool { lock.withLock { value } }
+        func set() { lock.withLock { value = true } }
+    }
+
     @Test("a ;-separated file with Polish headers inserts every row; re-importing it changes nothing")
     func insertThenIdempotent() throws {
         let test = try TestRegistry()
