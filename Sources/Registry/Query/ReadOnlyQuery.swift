@@ -17,12 +17,16 @@ public final class ReadOnlyQuery {
         "schema_version", "page_count", "page_size", "freelist_count", "integrity_check", "quick_check",
         "foreign_key_check", "database_list", "collation_list", "function_list", "pragma_list", "compile_options",
         "table_list", "application_id", "encoding", "journal_mode",
+        "data_version",  // FTS5 reads it before each query of the full-text table
     ]
 
     /// Prepares `sql` against the registry at `path`, refusing anything but one read-only statement.
     public init(path: String, sql: String) throws {
         let database = try Database(path: path, access: .readOnly)
         try Migrator().requireCurrent(database)
+        // FTS5 connects to the full-text table by declaring its columns as a CREATE TABLE, which the
+        // authorizer below would refuse: connect it first, so the user's statements can read it.
+        try database.execute("SELECT rowid FROM entity_search WHERE rowid = 0")
         sqlite3_set_authorizer(database.handle, { _, action, first, second, _, _ in
             switch action {
             case SQLITE_SELECT, SQLITE_READ, SQLITE_RECURSIVE:

@@ -151,6 +151,7 @@ struct QueryTests {
         "DROP TABLE entities", "CREATE TABLE t (x)", "ATTACH DATABASE 'other.db' AS other", "PRAGMA journal_mode = DELETE",
         "PRAGMA foreign_keys = OFF", "SELECT load_extension('x')", "SELECT 1; DELETE FROM entities", "VACUUM",
         "REINDEX", "ANALYZE", "BEGIN", "CREATE TEMP TABLE t (x)",
+        "INSERT INTO entity_search (entity_search) VALUES ('optimize')",
     ])
     func sqlRefusals(_ sql: String) throws {
         let test = try Self.populated()
@@ -163,7 +164,7 @@ struct QueryTests {
         #expect(try test.registry.database.scalarInt("SELECT count(*) FROM entities") == 4)
     }
 
-    @Test("registry sql runs reads over the documented views")
+    @Test("registry sql runs reads over the documented views and the full-text table")
     func sqlReads() throws {
         let test = try Self.populated()
         let query = try ReadOnlyQuery(path: test.path, sql: "SELECT kind, count(*) AS n FROM v_entities WHERE status = 'active' GROUP BY kind ORDER BY kind")
@@ -175,6 +176,13 @@ struct QueryTests {
         var count = 0
         try pragma.forEachRow { _ in count += 1 }
         #expect(count > 20)
+        // The full-text table (folded text), with FTS5's own functions.
+        let search = try ReadOnlyQuery(
+            path: test.path,
+            sql: "SELECT e.name, highlight(entity_search, 0, '[', ']') FROM entity_search JOIN entities e ON e.rowid = entity_search.rowid WHERE entity_search MATCH 'klub*'")
+        var found: [[String]] = []
+        try search.forEachRow { found.append($0.map { $0.text ?? "" }) }
+        #expect(found == [["Klub Integracji Społecznej w Bartoszycach", "[klub] integracji spolecznej w bartoszycach"]])
     }
 
     @Test("the query plans use indexes: no full scan for identifiers, regions or holders")
