@@ -45,6 +45,10 @@ struct WorkflowCLITests {
         let search = try cli.run("search", "kolo gospodyn babkach", "--format", "json")
         #expect(search.stdout.contains("Koło Gospodyń w Babkach"))
 
+        let empty = try cli.run(["import", "entities", "-"], stdin: Data())
+        #expect(empty.status == 65)
+        #expect(empty.stderr.contains("standard input, line 1: the file is empty"), "\(empty.stderr)")
+
         let bad = scratch.write("bad.csv", "Nazwa;Forma prawna;NIP\nA;fundacja;5425000802\n")
         let failed = try cli.run("import", "entities", bad)
         #expect(failed.status == 65)

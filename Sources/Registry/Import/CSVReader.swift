@@ -59,23 +59,24 @@ public final class CSVReader {
         case memory
     }
 
-    /// Reads the file at `path`; nil `delimiter` detects it from the header.
-    public convenience init(path: String, delimiter: UInt8? = nil, encoding: EncodingChoice = .auto) throws {
+    /// Reads the file at `path`, called `name` in errors (the path when nil); nil `delimiter` detects it from the header.
+    public convenience init(path: String, name: String? = nil, delimiter: UInt8? = nil, encoding: EncodingChoice = .auto) throws {
+        let name = name ?? path
         guard let handle = FileHandle(forReadingAtPath: path) else {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-                throw RegistryError.io(path: path, message: isDirectory.boolValue ? "is a directory" : "cannot be read (permissions?)")
+                throw RegistryError.io(path: name, message: isDirectory.boolValue ? "is a directory" : "cannot be read (permissions?)")
             }
-            throw RegistryError.fileNotFound(path: path)
+            throw RegistryError.fileNotFound(path: name)
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
         var chosen: TextEncoding
         switch encoding {
         case .utf8: chosen = .utf8
         case .cp1250: chosen = .cp1250
-        case .auto: chosen = try Self.detectEncoding(path: path)
+        case .auto: chosen = try Self.detectEncoding(path: path, name: name)
         }
-        try self.init(source: .file(ChunkReader(handle, path: path)), initial: [], name: path, size: size,
+        try self.init(source: .file(ChunkReader(handle, path: name)), initial: [], name: name, size: size,
                       delimiter: delimiter, encoding: chosen, validate: encoding == .utf8)
     }
 
@@ -123,10 +124,10 @@ public final class CSVReader {
     }
 
     /// Scans the whole file for UTF-8 validity (streaming): `auto` needs the answer before decoding.
-    private static func detectEncoding(path: String) throws -> TextEncoding {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw RegistryError.fileNotFound(path: path) }
+    private static func detectEncoding(path: String, name: String) throws -> TextEncoding {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw RegistryError.fileNotFound(path: name) }
         var validator = Codepage.UTF8Validator()
-        let chunks = ChunkReader(handle, path: path)
+        let chunks = ChunkReader(handle, path: name)
         while case let chunk = try chunks.next(), !chunk.isEmpty {
             validator.feed(chunk)
             if validator.invalidOffset != nil { return .cp1250 }

@@ -58,25 +58,28 @@ enum FileDigest {
 /// removed when done: the digest, the encoding check and the rows each read the file from its start.
 struct SpooledInput {
     let path: String
+    /// What errors call the input: "standard input", or the pipe's path.
+    let name: String
 
-    /// A copy of `path` when it is `-` or can be read only once (a pipe, a socket, a terminal); nil for a file.
+    /// A copy of `path` when it is `-` or a pipe (which can be read only once); nil for anything else.
     static func ifNeeded(_ path: String) throws -> SpooledInput? {
         if path == "-" { return try copy(FileHandle.standardInput, named: "standard input") }
         var info = stat()
-        // A path that cannot be examined or opened is left to the digest, which names what is wrong.
-        guard stat(path, &info) == 0 else { return nil }
-        let type = info.st_mode & S_IFMT
-        guard type == S_IFIFO || type == S_IFCHR || type == S_IFSOCK,
+        // Anything else, or a path that cannot be examined or opened, is read as it was before
+        // spooling existed: the digest and the reader report what is wrong with it.
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFIFO,
               let input = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? input.close() }
         return try copy(input, named: path)
     }
 
     private static func copy(_ input: FileHandle, named name: String) throws -> SpooledInput {
-        let path = NSTemporaryDirectory() + "registry-stdin-\(Identifier.make()).csv"
-        guard FileManager.default.createFile(atPath: path, contents: nil),
-              let output = FileHandle(forWritingAtPath: path)
-        else {
+        let path = NSTemporaryDirectory() + "registry-spool-\(Identifier.make()).csv"
+        guard FileManager.default.createFile(atPath: path, contents: nil) else {
+            throw RegistryError.cannotCreate(path: path, reason: "cannot spool \(name)")
+        }
+        guard let output = FileHandle(forWritingAtPath: path) else {
+            try? FileManager.default.removeItem(atPath: path)
             throw RegistryError.cannotCreate(path: path, reason: "cannot spool \(name)")
         }
         defer { try? output.close() }
@@ -88,7 +91,7 @@ struct SpooledInput {
             try? FileManager.default.removeItem(atPath: path)
             throw RegistryError.io(path: path, message: "cannot spool \(name): \(error.localizedDescription)")
         }
-        return SpooledInput(path: path)
+        return SpooledInput(path: path, name: name)
     }
 
     func remove() {

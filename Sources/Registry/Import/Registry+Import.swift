@@ -15,8 +15,9 @@ extension Registry {
         let spool = try SpooledInput.ifNeeded(path)
         defer { spool?.remove() }
         let source = spool?.path ?? path
+        let name = spool?.name ?? path
         let digest = FileDigest.Background(path: source)  // while the reader checks the encoding
-        let opened = Result { try CSVReader(path: source, delimiter: options.delimiter, encoding: options.encoding) }
+        let opened = Result { try CSVReader(path: source, name: name, delimiter: options.delimiter, encoding: options.encoding) }
         let sha256 = try digest.value()  // a file that cannot be read is reported by the digest first
         let reader = try opened.get()
         switch options.target {
@@ -27,7 +28,7 @@ extension Registry {
                                      importer: &importer, progress: progress)
             } catch is BulkLoadClash {
                 // Rolled back; row by row, each row repeating an identifier is named.
-                let reader = try CSVReader(path: source, delimiter: options.delimiter, encoding: options.encoding)
+                let reader = try CSVReader(path: source, name: name, delimiter: options.delimiter, encoding: options.encoding)
                 var importer = EntityRowImporter(registry: self, validator: try validator(), allowsBulkLoad: false)
                 return try runImport(reader: reader, path: path, sha256: sha256, options: options,
                                      importer: &importer, progress: progress)

@@ -24,27 +24,53 @@ struct EntityImportTests {
         let bytes = Data(([Self.header] + Self.rows(3)).joined(separator: "\r\n").utf8)
         let copy = test.directory.write("copy.csv", String(decoding: bytes, as: UTF8.self))
         let fifo = test.directory.file("pipe.csv")
+        try Self.feed(fifo, bytes) {
+            let report = try test.registry.importFile(fifo, options: ImportOptions(target: .entities))
+            #expect((report.rows, report.inserted, report.rejected) == (3, 3, 0))
+            let batch = try #require(report.batchID)
+            let recorded = try test.registry.database.scalarText("SELECT file_sha256 FROM import_batches WHERE id = ?", [.text(batch)])
+            #expect(recorded == (try FileDigest.sha256(path: copy)))
+        }
+        // An empty pipe is reported under its own name, not the temporary copy's.
+        try Self.feed(fifo, Data()) {
+            #expect(throws: RegistryError.malformedFile(path: fifo, line: 1, message: "the file is empty")) {
+                try test.registry.importFile(fifo, options: ImportOptions(target: .entities))
+            }
+        }
+    }
+
+    /// Creates a pipe at `fifo`, writes `bytes` into it from another thread while `body` runs, and
+    /// waits for that thread. The writer never blocks: it opens the pipe once the reader has, and
+    /// afterwards keeps giving any further open for reading an empty writer, so an import that
+    /// reads the pipe twice sees an empty file and fails instead of hanging.
+    private static func feed(_ fifo: String, _ bytes: Data, _ body: () throws -> Void) throws {
+        unlink(fifo)
         try #require(mkfifo(fifo, 0o600) == 0)
-        let imported = Flag()
+        let done = Flag()
+        let finished = DispatchSemaphore(value: 0)
         let writer = Thread {
-            guard let handle = FileHandle(forWritingAtPath: fifo) else { return }  // waits for a reader
-            handle.write(bytes)
-            try? handle.close()
-            // A second open of the pipe for reading would wait for a writer forever: an empty one
-            // lets it see the end at once, so an import that reads the pipe twice fails instead of hanging.
-            while !imported.isSet {
-                let descriptor = open(fifo, O_WRONLY | O_NONBLOCK)
-                if descriptor >= 0 { close(descriptor) }
-                usleep(10_000)
+            defer { finished.signal() }
+            var descriptor: Int32 = -1
+            while descriptor < 0 && !done.isSet {
+                descriptor = open(fifo, O_WRONLY | O_NONBLOCK)  // fails until a reader opens the pipe
+                if descriptor < 0 { usleep(1_000) }
+            }
+            guard descriptor >= 0 else { return }
+            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            close(descriptor)
+            if written != bytes.count { return }  // the import then sees too little and the test fails
+            while !done.isSet {
+                let again = open(fifo, O_WRONLY | O_NONBLOCK)
+                if again >= 0 { close(again) }
+                usleep(1_000)
             }
         }
         writer.start()
-        defer { imported.set() }
-        let report = try test.registry.importFile(fifo, options: ImportOptions(target: .entities))
-        #expect((report.rows, report.inserted, report.rejected) == (3, 3, 0))
-        let batch = try #require(report.batchID)
-        let recorded = try test.registry.database.scalarText("SELECT file_sha256 FROM import_batches WHERE id = ?", [.text(batch)])
-        #expect(recorded == (try FileDigest.sha256(path: copy)))
+        defer {
+            done.set()
+            finished.wait()
+        }
+        try body()
     }
 
     /// Set once, read from any thread.
