@@ -48,6 +48,9 @@ struct WorkflowCLITests {
         let empty = try cli.run(["import", "entities", "-"], stdin: Data())
         #expect(empty.status == 65)
         #expect(empty.stderr.contains("standard input, line 1: the file is empty"), "\(empty.stderr)")
+        let headerOnly = try cli.run(["import", "entities", "-"], stdin: Data("Nazwa;Forma prawna\n".utf8))
+        #expect(headerOnly.status == 65)
+        #expect(headerOnly.stderr.contains("standard input, line 2: has a header but no records"), "\(headerOnly.stderr)")
 
         let bad = scratch.write("bad.csv", "Nazwa;Forma prawna;NIP\nA;fundacja;5425000802\n")
         let failed = try cli.run("import", "entities", bad)

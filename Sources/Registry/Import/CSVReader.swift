@@ -39,7 +39,8 @@ public final class CSVReader {
     public let totalBytes: Int?
 
     private let source: Source
-    private let name: String
+    /// What errors call the file: its path, or the name it was given ("standard input").
+    let name: String
     private var buffer: [UInt8] = []
     private var position = 0
     private var consumedBefore = 0

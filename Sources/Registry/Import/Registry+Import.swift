@@ -59,7 +59,7 @@ extension Registry {
     ) throws -> ImportReport {
         let schema = Importer.schema
         let header = reader.header.map { $0.trimmed }
-        let map = try HeaderMap(header: header, schema: schema, mappings: options.mappings, fileName: path)
+        let map = try HeaderMap(header: header, schema: schema, mappings: options.mappings, fileName: reader.name)
         var report = ImportReport(
             file: path, encoding: reader.encoding.rawValue,
             delimiter: String(UnicodeScalar(reader.delimiter)), dryRun: options.dryRun)
@@ -94,7 +94,7 @@ extension Registry {
                     sha256: sha256, encoding: report.encoding, delimiter: report.delimiter,
                     options: Self.optionsJSON(report, options).canonical, context: context)
                 try importer.begin()
-                let pipeline = RowPipeline(reader: reader, path: path, map: map, prepare: importer.preparer(for: map))
+                let pipeline = RowPipeline(reader: reader, path: reader.name, map: map, prepare: importer.preparer(for: map))
                 defer { pipeline.stop() }
                 while let batch = try pipeline.next() {
                     for item in batch.records {
@@ -137,7 +137,7 @@ extension Registry {
                 progress?(ImportProgress(rows: report.rows, bytesRead: reader.totalBytes ?? 0, totalBytes: reader.totalBytes))
                 guard report.rows > 0 else {
                     // A header with no records is almost always a truncated or wrong file.
-                    throw RegistryError.malformedFile(path: path, line: 2, message: "has a header but no records: nothing to import")
+                    throw RegistryError.malformedFile(path: reader.name, line: 2, message: "has a header but no records: nothing to import")
                 }
                 phases.end("rows")
                 try importer.finish()

@@ -25,8 +25,9 @@ public final class ReadOnlyQuery {
         let database = try Database(path: path, access: .readOnly)
         try Migrator().requireCurrent(database)
         // FTS5 connects to the full-text table by declaring its columns as a CREATE TABLE, which the
-        // authorizer below would refuse: connect it first, so the user's statements can read it.
-        try database.execute("SELECT rowid FROM entity_search WHERE rowid = 0")
+        // authorizer below would refuse: connect it first, so the user's statements can read it. A
+        // damaged index fails only the statements that read it (checks and views still run).
+        try? database.execute("SELECT rowid FROM entity_search WHERE rowid = 0")
         sqlite3_set_authorizer(database.handle, { _, action, first, second, _, _ in
             switch action {
             case SQLITE_SELECT, SQLITE_READ, SQLITE_RECURSIVE:
