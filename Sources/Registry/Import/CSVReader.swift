@@ -226,7 +226,6 @@ public final class CSVReader {
             // One field.
             try fill(minimum: 1)
             var quoted = false
-            var decodedInPlace = false
             let fieldLine = line
             fieldBytes.removeAll(keepingCapacity: true)
             if position < buffer.count, buffer[position] == 34 {
@@ -265,6 +264,7 @@ public final class CSVReader {
                     position += 1
                     break scan
                 }
+                fields.append(try fieldBytes.withUnsafeBufferPointer { try field($0, line: fieldLine, recordBytes: &recordBytes) })
             } else {
                 var start = position
                 while true {
@@ -293,19 +293,14 @@ public final class CSVReader {
                 }
                 if fieldBytes.isEmpty {
                     // The whole field is in the buffer (nearly always): decoded from there, not copied first.
-                    try countRecordBytes(position - start, into: &recordBytes)
                     let (from, to) = (start, position)
                     fields.append(try buffer.withUnsafeBufferPointer {
-                        try decode(UnsafeBufferPointer(rebasing: $0[from..<to]), line: fieldLine)
+                        try field(UnsafeBufferPointer(rebasing: $0[from..<to]), line: fieldLine, recordBytes: &recordBytes)
                     })
-                    decodedInPlace = true
                 } else {
                     fieldBytes.append(contentsOf: buffer[start..<position])
+                    fields.append(try fieldBytes.withUnsafeBufferPointer { try field($0, line: fieldLine, recordBytes: &recordBytes) })
                 }
-            }
-            if !decodedInPlace {
-                try countRecordBytes(fieldBytes.count, into: &recordBytes)
-                fields.append(try fieldBytes.withUnsafeBufferPointer { try decode($0, line: fieldLine) })
             }
             if fields.count > Self.maximumColumns {
                 throw problem("record has more than \(Self.maximumColumns) columns")
@@ -337,12 +332,13 @@ public final class CSVReader {
         }
     }
 
-    /// Adds a field's length to its record's, refusing a record over the limit.
-    private func countRecordBytes(_ count: Int, into recordBytes: inout Int) throws {
-        recordBytes += count
+    /// A field's text, its length added to its record's (a record over the limit is refused).
+    private func field(_ bytes: UnsafeBufferPointer<UInt8>, line: Int, recordBytes: inout Int) throws -> String {
+        recordBytes += bytes.count
         if recordBytes > Self.maximumRecordBytes {
             throw problem("record longer than 16 MB (\(Self.maximumRecordBytes) bytes)")
         }
+        return try decode(bytes, line: line)
     }
 
     /// The index of the first delimiter, line break, quote or NUL at or after `start`, or the end.

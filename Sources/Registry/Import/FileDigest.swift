@@ -20,19 +20,12 @@ enum FileDigest {
     final class Background: @unchecked Sendable {
         private let condition = NSCondition()
         // Guarded by `condition`.
-        private var result: Result<String, RegistryError>?
+        private var result: Result<String, any Error>?
 
         /// Starts hashing the file at `path`.
         init(path: String) {
             let thread = Thread { [self] in
-                let result: Result<String, RegistryError>
-                do {
-                    result = .success(try FileDigest.sha256(path: path))
-                } catch let error as RegistryError {
-                    result = .failure(error)
-                } catch {
-                    result = .failure(.io(path: path, message: "\(error)"))
-                }
+                let result = Result { try FileDigest.sha256(path: path) }
                 condition.lock()
                 self.result = result
                 condition.broadcast()
@@ -75,11 +68,10 @@ struct SpooledInput {
 
     private static func copy(_ input: FileHandle, named name: String) throws -> SpooledInput {
         let path = NSTemporaryDirectory() + "registry-spool-\(Identifier.make()).csv"
-        guard FileManager.default.createFile(atPath: path, contents: nil) else {
-            throw RegistryError.cannotCreate(path: path, reason: "cannot spool \(name)")
-        }
-        guard let output = FileHandle(forWritingAtPath: path) else {
-            try? FileManager.default.removeItem(atPath: path)
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+              let output = FileHandle(forWritingAtPath: path)
+        else {
+            try? FileManager.default.removeItem(atPath: path)  // if it was created
             throw RegistryError.cannotCreate(path: path, reason: "cannot spool \(name)")
         }
         defer { try? output.close() }

@@ -11,7 +11,8 @@ public final class ReadOnlyQuery {
     /// Column names of the result.
     public var columns: [String] { (0..<statement.columnCount).map { statement.columnName($0) } }
 
-    /// PRAGMAs that only read; any other pragma (or one with an argument) is refused.
+    /// PRAGMAs that only read; any other pragma is refused, and one of these given an argument runs
+    /// only when that changes nothing (the statement must be read-only).
     static let readablePragmas: Set<String> = [
         "table_info", "table_xinfo", "index_list", "index_info", "index_xinfo", "foreign_key_list", "user_version",
         "schema_version", "page_count", "page_size", "freelist_count", "integrity_check", "quick_check",
