@@ -36,6 +36,8 @@ public enum RegistryError: Error, Equatable, Sendable {
     case sqlite(code: Int32, extendedCode: Int32, message: String, sql: String?)
     /// A disk or I/O failure (disk full, read-only file system).
     case io(path: String, message: String)
+    /// A statement ran into a limit the registry sets (`registry sql`'s time or memory limit).
+    case limitExceeded(limit: String, value: String, message: String)
 }
 
 /// Where a problem in an input file is, and what is wrong with it.
@@ -110,6 +112,8 @@ extension RegistryError: CustomStringConvertible {
             return text
         case let .io(path, message):
             return "\(path): \(message)"
+        case let .limitExceeded(limit, value, message):
+            return "stopped at the \(limit) limit (\(value)): \(message)"
         }
     }
 

@@ -16,7 +16,7 @@ enum ExitCodes {
     static func of(_ error: RegistryError) -> Int32 {
         switch error {
         case .invalidValue, .invalidRecord, .malformedFile, .notFound, .ambiguous, .conflict,
-             .invalidTransition, .notReadOnly, .integrity:
+             .invalidTransition, .notReadOnly, .integrity, .limitExceeded:
             return dataError
         case .usage: return usage
         case .fileNotFound: return noInput
