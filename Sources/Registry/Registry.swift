@@ -20,6 +20,8 @@ public final class Registry {
     var searchPartitionMinimum: Int64 = 100_000
     /// How often the last import's writeback thread wrote its file out (nil: none ran); for tests.
     var lastWritebackRounds: Int?
+    /// Whether opening made a new registry (the file was missing or empty).
+    public private(set) var created = false
 
     /// How a command uses the registry file.
     public enum Access: Sendable {
@@ -58,6 +60,7 @@ public final class Registry {
         let status = try migrator.status(of: database)
         if access == .writeOrCreate, status.applied.isEmpty, try registry.isEmptyDatabase() {
             try registry.applyMigrations(status: status)
+            registry.created = true
         } else if !status.pending.isEmpty {
             throw RegistryError.schemaBehind(current: status.currentVersion, latest: migrator.latestVersion)
         }
@@ -73,18 +76,22 @@ public final class Registry {
         /// Version before and after.
         public let fromVersion: Int
         public let toVersion: Int
+        /// Whether the registry was made now (the file was missing or empty).
+        public let created: Bool
     }
 
     /// Creates or upgrades the registry at `path` to the newest schema this binary ships.
     ///
     /// A database that already holds data is first copied to `<path>.v<N>-<UTC stamp>.bak`.
+    /// With `create` false, a missing file is an error instead of a new registry.
     public static func migrate(
-        at path: String, actor: String, upTo target: Int? = nil, clock: Clock = .system
+        at path: String, actor: String, upTo target: Int? = nil, create: Bool = true, clock: Clock = .system
     ) throws -> MigrationReport {
-        let database = try Database(path: path, access: .readWriteCreate)
+        let database = try Database(path: path, access: create ? .readWriteCreate : .readWrite)
         let registry = Registry(database: database, actor: actor, clock: clock)
         let status = try Migrator().status(of: database)
-        return try registry.applyMigrations(status: status, upTo: target)
+        let empty = try status.applied.isEmpty && registry.isEmptyDatabase()
+        return try registry.applyMigrations(status: status, upTo: target, created: empty)
     }
 
     /// The applied and pending migrations of the registry at `path`, without changing it.
@@ -94,13 +101,13 @@ public final class Registry {
     }
 
     @discardableResult
-    private func applyMigrations(status: Migrator.Status, upTo target: Int? = nil) throws -> MigrationReport {
+    private func applyMigrations(status: Migrator.Status, upTo target: Int? = nil, created: Bool = true) throws -> MigrationReport {
         let migrator = Migrator()
         var backupPath: String?
         let willApply = status.pending.contains { $0.version <= (target ?? Int.max) }
         if willApply, status.currentVersion > 0 {
             let path = "\(database.path).v\(status.currentVersion)-\(Timestamp.compact(clock.date())).bak"
-            try database.backup(to: path)
+            try database.writeCopy(to: path)
             backupPath = path
         }
         let applied = try migrator.migrate(database, upTo: target, now: { clock.timestamp() }) { database, migration in
@@ -125,7 +132,7 @@ public final class Registry {
         let after = try migrator.status(of: database)
         return MigrationReport(
             applied: applied, backupPath: backupPath,
-            fromVersion: status.currentVersion, toVersion: after.currentVersion)
+            fromVersion: status.currentVersion, toVersion: after.currentVersion, created: created)
     }
 
     private func isEmptyDatabase() throws -> Bool {

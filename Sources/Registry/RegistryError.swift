@@ -20,6 +20,8 @@ public enum RegistryError: Error, Equatable, Sendable {
     case notReadOnly(sql: String, reason: String)
     /// A file or database that must exist does not.
     case fileNotFound(path: String)
+    /// The path given as the registry is a folder, a pipe, a socket or a device.
+    case notARegistryFile(path: String, reason: String)
     /// A file or database could not be created or written.
     case cannotCreate(path: String, reason: String)
     /// Another process held the database longer than the busy timeout.
@@ -94,6 +96,8 @@ extension RegistryError: CustomStringConvertible {
             return "refused: \(reason); registry sql runs read-only statements only"
         case let .fileNotFound(path):
             return "\(path): no such file"
+        case let .notARegistryFile(path, reason):
+            return "\(path): \(reason)"
         case let .cannotCreate(path, reason):
             return "\(path): cannot create: \(reason)"
         case let .busy(message):
@@ -127,6 +131,9 @@ extension RegistryError: CustomStringConvertible {
             case "\r": escaped += "\\r"
             case "\t": escaped += "\\t"
             case "\0": escaped += "\\0"
+            // Other control characters (ESC, BEL, DEL, C1) would act on the terminal the message reaches.
+            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value):
+                escaped += "\\x" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
             default: escaped.unicodeScalars.append(scalar)
             }
         }

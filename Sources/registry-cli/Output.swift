@@ -91,8 +91,11 @@ enum Output {
         if buffer.count >= 1 << 16 { flush() }
     }
 
-    /// Rows as aligned columns, a dashed rule under the header.
+    /// Rows as aligned columns, a dashed rule under the header; control characters in cells are
+    /// shown escaped (`TerminalText`).
     static func tableText(_ header: [String], _ rows: [[String]]) -> String {
+        let header = header.map(TerminalText.escaped)
+        let rows = rows.map { $0.map(TerminalText.escaped) }
         var widths = header.map(\.count)
         for row in rows {
             for (index, cell) in row.enumerated() where index < widths.count {
@@ -109,16 +112,16 @@ enum Output {
         return text
     }
 
-    /// Writes a whole document to `path`, or to stdout when nil.
-    static func document(_ text: String, to path: String?) throws {
+    /// Writes a whole document to `path` (never over the registry's own files), or to stdout when nil.
+    static func document(_ text: String, to path: String?, registry: Registry) throws {
         guard let path else {
             buffer.append(contentsOf: text.utf8)
             flush()
             return
         }
-        let sink = try OutputSink.file(path)
+        let sink = try OutputSink.file(path, protecting: registry.database.path)
         try sink.write(text)
-        try sink.flush()
+        try sink.finish()
         message("wrote \(path)")
     }
 }

@@ -6,6 +6,8 @@ struct CLI {
         let status: Int32
         let stdout: String
         let stderr: String
+        /// True when the run was killed for taking longer than its time-out.
+        var timedOut = false
     }
 
     /// The `registry` executable next to the test bundle (SwiftPM builds products into one folder).
@@ -40,8 +42,11 @@ struct CLI {
                        "HOME": directory]
     }
 
+    /// Runs the binary; a run still going after `timeout` seconds is killed (and says so), so a
+    /// command that hangs fails its test instead of hanging the suite.
     @discardableResult
-    func run(_ arguments: [String], stdin: Data? = nil, executable: String = CLI.binary) throws -> Result {
+    func run(_ arguments: [String], stdin: Data? = nil, executable: String = CLI.binary,
+             timeout: TimeInterval = 600) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -52,6 +57,13 @@ struct CLI {
         process.standardError = err
         process.standardInput = input
         try process.run()
+        nonisolated(unsafe) var timedOut = false
+        let watchdog = DispatchWorkItem {
+            timedOut = true
+            kill(process.processIdentifier, SIGKILL)
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        defer { watchdog.cancel() }
         if let stdin { input.fileHandleForWriting.write(stdin) }
         try input.fileHandleForWriting.close()
         // Read both pipes before waiting, so a large output cannot fill a pipe and block the child.
@@ -64,9 +76,10 @@ struct CLI {
         DispatchQueue.global().async { stderrData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
         group.wait()
         process.waitUntilExit()
+        watchdog.cancel()
         return Result(status: process.terminationStatus,
                       stdout: String(decoding: stdoutData, as: UTF8.self),
-                      stderr: String(decoding: stderrData, as: UTF8.self))
+                      stderr: String(decoding: stderrData, as: UTF8.self), timedOut: timedOut)
     }
 
     @discardableResult

@@ -55,20 +55,21 @@ public final class Database {
 
     /// Opens a new, empty private file for work copied into a registry later. It has no journal
     /// and is never synced: a crash loses only the scratch, and the caller deletes it when done.
+    /// The caller makes the (empty, private) file; SQLite's open does not follow a link put in
+    /// its place.
     static func scratch(path: String) throws -> Database {
-        unlink(path)  // one left behind by a killed process
-        do {
-            return try Database(path: path, access: .readWriteCreate, busyTimeoutMilliseconds: 0, scratch: true)
-        } catch {
-            unlink(path)
-            throw error
-        }
+        try Database(path: path, access: .readWrite, busyTimeoutMilliseconds: 0, scratch: true)
     }
 
-    private init(path: String, access: Access, busyTimeoutMilliseconds: Int32, scratch: Bool) throws {
+    private init(path given: String, access: Access, busyTimeoutMilliseconds: Int32, scratch: Bool) throws {
+        // SQLite reads a name starting with `file:` as a URI (this build enables them), where
+        // `?mode=memory` would keep nothing: a path is always a path.
+        let path = given.hasPrefix("file:") ? "./" + given : given
         self.path = path
-        let exists = Self.fileExists(path)
+        let exists = try Self.isRegularFile(path)
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        // A scratch file is made by this process: a link found there was put by someone else.
+        if scratch { flags |= SQLITE_OPEN_NOFOLLOW }
         switch access {
         case .readOnly:
             guard exists else { throw RegistryError.fileNotFound(path: path) }
@@ -158,6 +159,20 @@ public final class Database {
     static func fileExists(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0
+    }
+
+    /// Whether `path` exists, refusing what is there if it is not a regular file: SQLite would
+    /// hang on a pipe and fail on a folder or device with a message that does not name it.
+    static func isRegularFile(_ path: String) throws -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return false }
+        let type = info.st_mode & S_IFMT
+        guard type == S_IFREG else {
+            let kind = type == S_IFDIR ? "a directory" : type == S_IFIFO ? "a pipe (FIFO)" : type == S_IFSOCK ? "a socket"
+                : type == S_IFCHR || type == S_IFBLK ? "a device" : "not a regular file"
+            throw RegistryError.notARegistryFile(path: path, reason: "it is \(kind), not a registry file")
+        }
+        return true
     }
 
     /// Creates the file with mode 0600 (less the umask): it holds people's contact data.
@@ -359,9 +374,36 @@ public final class Database {
         return try body()
     }
 
-    /// Writes a consistent copy of the database to `destination` (VACUUM INTO), even while others write.
-    public func backup(to destination: String) throws {
-        try cached("VACUUM INTO ?").execute([.text(destination)])
+    /// Writes a consistent copy of the database to `destination` (VACUUM INTO), even while others
+    /// write. `destination` must not exist and must not be one of this database's files. The copy
+    /// is made as a private file (0600) beside it, checked by `verify`, and only then given its
+    /// name; whatever fails, nothing is left at `destination` or beside it.
+    public func writeCopy(to destination: String, verify: (String) throws -> Void = { _ in }) throws {
+        try RegistryFiles(databasePath: path).refuseOverwrite(by: destination)
+        var info = stat()
+        if lstat(destination, &info) == 0 {
+            throw RegistryError.cannotCreate(path: destination, reason: "the file exists; choose a new name")
+        }
+        let temporary = PrivateFile.temporaryName(beside: destination)
+        let descriptor: Int32
+        do {
+            descriptor = try PrivateFile.create(temporary)
+        } catch RegistryError.cannotCreate(_, let reason) {
+            throw RegistryError.cannotCreate(path: destination, reason: reason)
+        }
+        defer {
+            close(descriptor)
+            for suffix in ["", "-journal", "-wal", "-shm"] { unlink(temporary + suffix) }
+        }
+        // VACUUM INTO fills the empty file made above, which keeps its mode.
+        try cached("VACUUM INTO ?").execute([.text(temporary)])
+        try verify(temporary)
+        guard fsync(descriptor) == 0 else { throw AtomicFile.writeError(path: destination) }
+        guard link(temporary, destination) == 0 else {
+            let reason = errno == EEXIST ? "the file exists; choose a new name" : PrivateFile.lastError
+            throw RegistryError.cannotCreate(path: destination, reason: reason)
+        }
+        AtomicFile.syncFolder(of: destination)
     }
 
     /// Maps an SQLite result code to a `RegistryError`, with SQLite's message and the SQL.

@@ -24,6 +24,8 @@ final class SearchBuild: @unchecked Sendable {
 
     /// The scratch file (deleted by `close`).
     let path: String
+    /// The file this build made at `path`: `install` reads only that one.
+    private let identity: FileIdentity?
     private let condition = NSCondition()
     // Guarded by `condition`.
     private var queue: [[Document]] = []
@@ -44,12 +46,45 @@ final class SearchBuild: @unchecked Sendable {
     private static let batchSize = 1_024
     private static let capacity = 16
 
-    /// The scratch file beside the registry at `registryPath`.
-    static func scratchPath(besideRegistryAt registryPath: String) -> String { registryPath + "-search" }
+    /// What the scratch file's name adds to the registry's.
+    static let scratchSuffix = "-search"
 
-    /// Deletes a scratch file a killed build left beside the registry (a directory there is left alone).
-    static func removeLeftover(besideRegistryAt registryPath: String) {
-        unlink(scratchPath(besideRegistryAt: registryPath))
+    /// The scratch file beside the registry at `registryPath`.
+    static func scratchPath(besideRegistryAt registryPath: String) -> String { registryPath + scratchSuffix }
+
+    /// Deletes a scratch file a killed build left beside the registry. Anything else there (a
+    /// link, a folder, a file of another user or that is not an SQLite database) is not the
+    /// registry's to delete, and a build in its place could be sent elsewhere: refused.
+    static func removeLeftover(besideRegistryAt registryPath: String) throws {
+        let path = scratchPath(besideRegistryAt: registryPath)
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return }
+        let type = info.st_mode & S_IFMT
+        let problem: String?
+        if type == S_IFLNK {
+            problem = "a symbolic link"
+        } else if type != S_IFREG {
+            problem = "not a regular file"
+        } else if info.st_uid != geteuid() {
+            problem = "a file of another user"
+        } else if info.st_size > 0 && !isSQLiteFile(path) {
+            problem = "not a search index"
+        } else {
+            problem = nil
+        }
+        if let problem {
+            throw RegistryError.cannotCreate(
+                path: path, reason: "the first import's search index is built here, but the path holds \(problem), "
+                    + "not one left by a killed import of this registry; move it away and import again")
+        }
+        unlink(path)
+    }
+
+    private static func isSQLiteFile(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let header = (try? handle.read(upToCount: 16)) ?? Data()
+        return header == Data("SQLite format 3\u{0}".utf8)
     }
 
     /// Creates the scratch file beside the registry at `registryPath` with the registry's own index
@@ -57,7 +92,16 @@ final class SearchBuild: @unchecked Sendable {
     init(besideRegistryAt registryPath: String, tableSQL: String) throws {
         let path = Self.scratchPath(besideRegistryAt: registryPath)
         self.path = path
-        let scratch = try Database.scratch(path: path)
+        let descriptor = try PrivateFile.create(path)
+        identity = FileIdentity(descriptor: descriptor)
+        Glibc.close(descriptor)
+        let scratch: Database
+        do {
+            scratch = try Database.scratch(path: path)
+        } catch {
+            unlink(path)
+            throw error
+        }
         self.scratch = scratch
         do {
             try scratch.execute(tableSQL)
@@ -104,9 +148,9 @@ final class SearchBuild: @unchecked Sendable {
     ///
     /// The index table is dropped and created again first: FTS5 caches an index's structure per
     /// connection, and a cache from before the copy must not outlive it.
-    static func install(from path: String, into database: Database, tableSQL: String) throws {
+    func install(into database: Database, tableSQL: String) throws {
         try? database.execute("DETACH DATABASE search_build")  // one a failed detach may have left
-        try database.run("ATTACH DATABASE ? AS search_build", [.text(path)])
+        try database.run("ATTACH DATABASE ? AS search_build", [.text(Self.readOnlyURI(path))])
         try database.withoutDefensiveMode {
             try database.execute("DROP TABLE entity_search")
             try database.execute(tableSQL)
@@ -116,6 +160,33 @@ final class SearchBuild: @unchecked Sendable {
                 try database.execute("INSERT INTO main.\(table) SELECT * FROM search_build.\(table)")
             }
         }
+    }
+
+    /// Refuses to go on when the file at `path` is no longer the one this build made: a link or
+    /// another file put in its place is not read (and `install` attaches the file read-only, so
+    /// that even a link put there after this check can create nothing).
+    func requireOwnFile() throws {
+        var info = stat()
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, let identity,
+              FileIdentity(path: path) == identity
+        else {
+            throw RegistryError.cannotCreate(
+                path: path, reason: "the first import's search index was built here, but another file took its place")
+        }
+    }
+
+    /// `path` as an SQLite URI opening it read-only (no file is created if it is gone).
+    static func readOnlyURI(_ path: String) -> String {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/".utf8)
+        var uri = "file:"
+        for byte in path.utf8 {
+            if allowed.contains(byte) {
+                uri.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                uri += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+            }
+        }
+        return uri + "?mode=ro"
     }
 
     private func send() {

@@ -80,21 +80,29 @@ final class SearchIndex {
     /// While deferring into a registry with no entities (and so an empty index): builds the index
     /// on a second thread from the entities as they are written. Without a file beside the
     /// database (or when it cannot be made), the index is written in place at `flush()` as usual.
-    func beginBuilding() {
+    ///
+    /// A file that appears at the scratch path meanwhile (someone else's) stops the import: the
+    /// index is not written where another can read it.
+    func beginBuilding() throws {
         guard deferred != nil, build == nil, database.isFileBacked,
               let sql = try? Self.tableSQL(database),
               // FTS5 options (automerge, pgsz, …) shape the index; the scratch table would not have them.
               (try? database.scalarInt("SELECT count(*) FROM entity_search_config WHERE k <> 'version'")) == 0
         else { return }
-        build = try? SearchBuild(besideRegistryAt: database.path, tableSQL: sql)
+        do {
+            build = try SearchBuild(besideRegistryAt: database.path, tableSQL: sql)
+        } catch let error as RegistryError {
+            if case .cannotCreate = error { throw error }
+            // Anything else (its disk full, say) costs only time: the index is written in place.
+        }
     }
 
     /// Deletes a scratch file that a killed first import left beside the registry (it can hold a
     /// whole index). Imports call this inside their write transaction, and only a writer uses the
     /// file, so no other process can be building in it.
-    func removeLeftoverBuild() {
+    func removeLeftoverBuild() throws {
         guard build == nil, database.isFileBacked else { return }
-        SearchBuild.removeLeftover(besideRegistryAt: database.path)
+        try SearchBuild.removeLeftover(besideRegistryAt: database.path)
     }
 
     /// Writes the collected updates and stops deferring.
@@ -108,11 +116,12 @@ final class SearchIndex {
             // A build that failed (its scratch disk full, say) costs only time: the index is then
             // written in place, where a real problem with the registry's own disk shows itself.
             if (try? build.finish()) != nil {
+                try build.requireOwnFile()
                 buildAttached = true
                 let tableSQL = try Self.tableSQL(database)
                 // A copy that fails half-way is undone to here; the index is then written in place too.
                 if (try? database.savepoint("search_install", {
-                    try SearchBuild.install(from: build.path, into: database, tableSQL: tableSQL)
+                    try build.install(into: database, tableSQL: tableSQL)
                 })) != nil {
                     try SearchNorms.update(database, ranges: Self.merged(ranges))
                     builtLastLoadBeside = true

@@ -5,39 +5,43 @@ import Darwin
 #endif
 
 /// A buffered byte sink over a file descriptor: standard output or a file being written.
+///
+/// A file is written completely or not at all (`AtomicFile`): it replaces what was at its path
+/// only at `finish()`; a sink dropped before that leaves the previous file as it was.
 public final class OutputSink {
     private let descriptor: Int32
-    private let ownsDescriptor: Bool
+    private let file: AtomicFile?
     private var buffer: [UInt8] = []
     /// Where the bytes go, for error messages.
     public let path: String
 
     /// Standard output.
     public static func standardOutput() -> OutputSink {
-        OutputSink(descriptor: 1, owns: false, path: "standard output")
+        OutputSink(descriptor: 1, file: nil, path: "standard output")
     }
 
-    /// Creates (or truncates) the file at `path`.
-    public static func file(_ path: String) throws -> OutputSink {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard descriptor >= 0 else {
-            throw RegistryError.cannotCreate(path: path, reason: String(cString: strerror(errno)))
-        }
-        return OutputSink(descriptor: descriptor, owns: true, path: path)
+    /// A new file at `path`, which must not be the registry at `registryPath` or one of its
+    /// companions (`-wal`, `-shm`, `-journal`, `-search`); it takes the umask like any output.
+    public static func file(_ path: String, protecting registryPath: String) throws -> OutputSink {
+        try RegistryFiles(databasePath: registryPath).refuseOverwrite(by: path)
+        let file = try AtomicFile(path: path)
+        return OutputSink(descriptor: file.descriptor, file: file, path: path)
     }
 
-    private init(descriptor: Int32, owns: Bool, path: String) {
+    private init(descriptor: Int32, file: AtomicFile?, path: String) {
         self.descriptor = descriptor
-        self.ownsDescriptor = owns
+        self.file = file
         self.path = path
         buffer.reserveCapacity(1 << 16)
     }
 
     deinit {
-        try? flush()
-        if ownsDescriptor { close(descriptor) }
+        if let file {
+            file.discard()
+        } else {
+            try? flush()
+        }
     }
-
     /// Appends text (UTF-8).
     public func write(_ text: String) throws {
         var text = text
@@ -71,12 +75,18 @@ public final class OutputSink {
             }
             if written < 0 {
                 if errno == EINTR { continue }
-                let message = String(cString: strerror(errno))
+                let error = AtomicFile.writeError(path: path)
                 buffer.removeAll(keepingCapacity: true)
-                throw RegistryError.io(path: path, message: "cannot write: \(message)")
+                throw error
             }
             offset += written
         }
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes out what is buffered and, for a file, puts it in place: the output is complete.
+    public func finish() throws {
+        try flush()
+        try file?.commit()
     }
 }

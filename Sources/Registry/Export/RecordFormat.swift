@@ -118,7 +118,7 @@ public final class RecordWriter {
         case .geojson: try sink.write(count == 0 ? "]}\n" : "\n]}\n")
         case .csv, .ndjson: break
         }
-        try sink.flush()
+        try sink.finish()
     }
 
     private func object(_ values: [JSONValue]) -> JSONValue {

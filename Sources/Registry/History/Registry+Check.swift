@@ -66,16 +66,18 @@ extension Registry {
 
     /// Writes a consistent copy of the registry to `path` while others may keep writing, then checks the copy.
     public func backup(to path: String) throws -> AuditVerification {
-        if Database.fileExists(path) {
-            throw RegistryError.cannotCreate(path: path, reason: "the file exists; choose a new name")
+        var verified: AuditVerification?
+        try database.writeCopy(to: path) { copyPath in
+            let copy = try Registry.open(at: copyPath, actor: actor, access: .read)
+            let integrity = try copy.database.rows("PRAGMA integrity_check") { $0.text(at: 0) ?? "" }
+            let audit = try copy.verifyAudit()
+            guard integrity == ["ok"], audit.isIntact else {
+                throw RegistryError.integrity(["the backup for \(path) does not verify, so it was not kept: "
+                    + (integrity + [audit.problem ?? ""]).joined(separator: "; ")])
+            }
+            verified = audit
         }
-        try database.backup(to: path)
-        let copy = try Registry.open(at: path, actor: actor, access: .read)
-        let integrity = try copy.database.rows("PRAGMA integrity_check") { $0.text(at: 0) ?? "" }
-        let audit = try copy.verifyAudit()
-        guard integrity == ["ok"], audit.isIntact else {
-            throw RegistryError.integrity(["the backup at \(path) does not verify: " + (integrity + [audit.problem ?? ""]).joined(separator: "; ")])
-        }
-        return audit
+        guard let verified else { throw RegistryError.integrity(["the backup for \(path) was not verified"]) }
+        return verified
     }
 }

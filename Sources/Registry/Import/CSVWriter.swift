@@ -4,9 +4,11 @@ public struct CSVWriter {
     private let delimiter: Unicode.Scalar
     private let lineEnding: String
 
-    /// Creates `path`; `;` + CRLF + BOM is what Polish Excel opens on double-click.
-    public init(path: String, delimiter: UInt8 = 44, lineEnding: String = "\n", byteOrderMark: Bool = false) throws {
-        sink = try OutputSink.file(path)
+    /// Creates `path`, which must not be the registry at `registryPath` or a companion of it;
+    /// `;` + CRLF + BOM is what Polish Excel opens on double-click.
+    public init(path: String, protecting registryPath: String, delimiter: UInt8 = 44, lineEnding: String = "\n",
+                byteOrderMark: Bool = false) throws {
+        sink = try OutputSink.file(path, protecting: registryPath)
         self.delimiter = Unicode.Scalar(delimiter)
         self.lineEnding = lineEnding
         if byteOrderMark { try sink.write(bytes: [0xEF, 0xBB, 0xBF]) }
@@ -18,8 +20,8 @@ public struct CSVWriter {
         try sink.write(fields.map { CSVField.quoted($0, delimiter: delimiter) }.joined(separator: separator) + lineEnding)
     }
 
-    /// Flushes what is buffered.
+    /// Writes out what is buffered and puts the file in place.
     public mutating func close() throws {
-        try sink.flush()
+        try sink.finish()
     }
 }

@@ -42,7 +42,7 @@ struct EntityRowImporter: RowImporter {
     mutating func begin() throws {
         deferredIndexes = allowsBulkLoad ? try DeferredIndexes.dropIfEmpty(registry.database) : nil
         intoEmptyRegistry = deferredIndexes != nil
-        if intoEmptyRegistry { registry.search.beginBuilding() }
+        if intoEmptyRegistry { try registry.search.beginBuilding() }
     }
 
     /// In a bulk load, building the unique indexes is what finds two rows with one identifier;

@@ -47,12 +47,23 @@ enum FileDigest {
     }
 }
 
-/// Standard input, or a pipe named by path (`<(…)`, `/dev/stdin`), copied to a temporary file,
-/// removed when done: the digest, the encoding check and the rows each read the file from its start.
-struct SpooledInput {
+/// Standard input, or a pipe named by path (`<(…)`, `/dev/stdin`), copied to a private file with
+/// no name in the temporary folder: the digest, the encoding check and the rows each read it from
+/// its start (through `path`), and nothing is left behind however the import ends.
+final class SpooledInput {
+    /// A path that opens the copy, valid until `remove()`.
     let path: String
     /// What errors call the input: "standard input", or the pipe's path.
     let name: String
+    private let descriptor: Int32
+
+    private init(descriptor: Int32, name: String) {
+        self.descriptor = descriptor
+        self.path = PrivateFile.path(of: descriptor)
+        self.name = name
+    }
+
+    deinit { close(descriptor) }
 
     /// A copy of `path` when it is `-` or a pipe (which can be read only once); nil for anything else.
     static func ifNeeded(_ path: String) throws -> SpooledInput? {
@@ -67,26 +78,21 @@ struct SpooledInput {
     }
 
     private static func copy(_ input: FileHandle, named name: String) throws -> SpooledInput {
-        let path = NSTemporaryDirectory() + "registry-spool-\(Identifier.make()).csv"
-        guard FileManager.default.createFile(atPath: path, contents: nil),
-              let output = FileHandle(forWritingAtPath: path)
-        else {
-            try? FileManager.default.removeItem(atPath: path)  // if it was created
-            throw RegistryError.cannotCreate(path: path, reason: "cannot spool \(name)")
+        let folder = NSTemporaryDirectory()
+        let spool: SpooledInput
+        do {
+            spool = SpooledInput(descriptor: try PrivateFile.anonymous(in: folder), name: name)
+        } catch RegistryError.cannotCreate(_, let reason) {
+            throw RegistryError.cannotCreate(path: folder, reason: "cannot spool \(name): \(reason)")
         }
-        defer { try? output.close() }
+        let output = FileHandle(fileDescriptor: spool.descriptor, closeOnDealloc: false)
         do {
             while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty {
                 try output.write(contentsOf: chunk)
             }
         } catch {
-            try? FileManager.default.removeItem(atPath: path)
-            throw RegistryError.io(path: path, message: "cannot spool \(name): \(error.localizedDescription)")
+            throw RegistryError.io(path: folder, message: "cannot spool \(name): \(error.localizedDescription)")
         }
-        return SpooledInput(path: path, name: name)
-    }
-
-    func remove() {
-        try? FileManager.default.removeItem(atPath: path)
+        return spool
     }
 }

@@ -13,7 +13,8 @@ extension Registry {
         // Standard input and pipes are spooled to a temporary file first: the encoding check and the
         // batch's SHA-256 both read the bytes before the rows do, and on threads of their own.
         let spool = try SpooledInput.ifNeeded(path)
-        defer { spool?.remove() }
+        // The copy has no name: it lives while its descriptor is open, so until the import ends.
+        defer { withExtendedLifetime(spool) {} }
         let source = spool?.path ?? path
         let name = spool?.name ?? path
         let digest = FileDigest.Background(path: source)  // while the reader checks the encoding
@@ -67,7 +68,7 @@ extension Registry {
             report.warnings.append("ignored columns: " + map.unknown.map { "\"\($0)\"" }.joined(separator: ", "))
         }
         var rejects = try options.rejectsPath.map { path in
-            try RejectsFile(path: path, header: reader.header, delimiter: reader.delimiter)
+            try RejectsFile(path: path, protecting: database.path, header: reader.header, delimiter: reader.delimiter)
         }
         var phases = PhaseClock()
         let large = !options.dryRun && database.isFileBacked && (reader.totalBytes ?? 0) >= Self.bulkWriteBytes
@@ -84,7 +85,7 @@ extension Registry {
         do {
             report = try write { context in
                 search.beginDeferring()
-                search.removeLeftoverBuild()
+                try search.removeLeftoverBuild()
                 var context = context
                 let batchID = Identifier.make(at: clock.date())
                 context.batchID = batchID

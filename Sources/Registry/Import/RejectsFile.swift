@@ -3,10 +3,11 @@ struct RejectsFile {
     private var writer: CSVWriter
     let path: String
 
-    init(path: String, header: [String], delimiter: UInt8) throws {
+    init(path: String, protecting registryPath: String, header: [String], delimiter: UInt8) throws {
         self.path = path
         // A BOM so Excel opens the UTF-8 file correctly; the registry's reader skips it.
-        writer = try CSVWriter(path: path, delimiter: delimiter, lineEnding: "\r\n", byteOrderMark: true)
+        writer = try CSVWriter(path: path, protecting: registryPath, delimiter: delimiter, lineEnding: "\r\n",
+                               byteOrderMark: true)
         try writer.write(header + ["error"])
     }
 

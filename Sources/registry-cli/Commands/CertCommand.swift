@@ -154,10 +154,10 @@ struct CertCommand: ParsableCommand {
                 for event in history.events {
                     var line = "  \(event.effectiveOn)  \(event.type.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0))"
                     if let to = event.validTo { line += "  valid to \(to)" }
-                    if let decision = event.decisionNo { line += "  decision \(decision)" }
-                    if let issuer = event.issuer { line += "  \(issuer)" }
-                    if let reason = event.reason { line += "  (\(reason))" }
-                    line += "  recorded \(event.recordedAt) by \(event.actor)"
+                    if let decision = event.decisionNo { line += "  decision \(TerminalText.escaped(decision))" }
+                    if let issuer = event.issuer { line += "  \(TerminalText.escaped(issuer))" }
+                    if let reason = event.reason { line += "  (\(TerminalText.escaped(reason)))" }
+                    line += "  recorded \(event.recordedAt) by \(TerminalText.escaped(event.actor))"
                     if let corrects = event.corrects { line += "  supersedes \(corrects.prefix(8))…" }
                     if history.superseded.contains(event.id) { line += "  [superseded]" }
                     Output.line(line)

@@ -99,7 +99,7 @@ struct EntityCommand: ParsableCommand {
                 case let .string(string): text = string
                 default: text = value.canonical
                 }
-                Output.line(key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + text)
+                Output.line(key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + TerminalText.escaped(text))
             }
         }
     }
@@ -122,8 +122,8 @@ struct EntityCommand: ParsableCommand {
             }
             var previous: EntityVersion?
             for version in versions {
-                var line = "v\(version.entity.version)  \(version.recordedAt)  \(version.actor)  \(version.change)"
-                if let reason = version.reason { line += "  (\(reason))" }
+                var line = "v\(version.entity.version)  \(version.recordedAt)  \(TerminalText.escaped(version.actor))  \(version.change)"
+                if let reason = version.reason { line += "  (\(TerminalText.escaped(reason)))" }
                 Output.line(line)
                 for change in Self.differences(from: previous, to: version) { Output.line("    " + change) }
                 previous = version

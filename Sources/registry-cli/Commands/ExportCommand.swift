@@ -42,13 +42,13 @@ struct ExportCommand: ParsableCommand {
             }
             for target in ExportTarget.allCases {
                 let path = (folder as NSString).appendingPathComponent("\(target.rawValue).\(format.fileExtension)")
-                try write(target, registry: registry, sink: try .file(path), day: day)
+                try write(target, registry: registry, sink: try .file(path, protecting: registry.database.path), day: day)
                 Output.message("wrote \(path)")
             }
             return
         }
         guard let target = ExportTarget(rawValue: target) else { return }
-        let sink = try output.map { try OutputSink.file($0) } ?? .standardOutput()
+        let sink = try output.map { try OutputSink.file($0, protecting: registry.database.path) } ?? .standardOutput()
         try write(target, registry: registry, sink: sink, day: day)
     }
 

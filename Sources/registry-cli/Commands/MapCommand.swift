@@ -44,7 +44,7 @@ struct MapCommand: ParsableCommand {
         case .html: text = map.html(regionName: try map.region.flatMap(registry.unitName))
         case .table, .text: text = Self.table(map)
         }
-        try Output.document(text, to: output)
+        try Output.document(text, to: output, registry: registry)
     }
 
     /// Kinds with entities somewhere as columns, then the other counts and the gaps.
@@ -111,7 +111,7 @@ struct ReportCommand: ParsableCommand {
             case .html: text = report.html(regionName: try report.region.flatMap(registry.unitName))
             case .text, .table: text = Self.text(report, regionName: try report.region.flatMap(registry.unitName))
             }
-            try Output.document(text, to: output)
+            try Output.document(text, to: output, registry: registry)
         }
 
         private static func text(_ report: ChangeReport, regionName: String?) -> String {

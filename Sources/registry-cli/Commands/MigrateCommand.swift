@@ -46,7 +46,8 @@ struct MigrateCommand: ParsableCommand {
             }
             return
         }
-        let report = try Registry.migrate(at: global.databasePath, actor: global.actorName, upTo: to)
+        let report = try Registry.migrate(at: global.databasePath, actor: global.actorName, upTo: to, create: global.mayCreate)
+        if report.created { Output.message("created a new registry at \(global.databasePath)") }
         if let backup = report.backupPath { Output.message("backup written to \(backup)") }
         for migration in report.applied {
             Output.message("applied \(String(format: "%04d", migration.version))_\(migration.name)")

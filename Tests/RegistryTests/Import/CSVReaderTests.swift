@@ -177,7 +177,7 @@ struct CSVReaderTests {
             let columns = Int.random(in: 1...6, using: &generator)
             var expected: [[String]] = []
             let path = directory.file("round-\(delimiter)-\(ending.count).csv")
-            var writer = try CSVWriter(path: path, delimiter: delimiter, lineEnding: ending, byteOrderMark: delimiter == 59)
+            var writer = try CSVWriter(path: path, protecting: "/nonexistent/registry.sqlite", delimiter: delimiter, lineEnding: ending, byteOrderMark: delimiter == 59)
             let header = (0..<columns).map { "c\($0)" }
             try writer.write(header)
             for _ in 0..<500 {

@@ -99,7 +99,7 @@ struct OtherImportTests {
 
         func exportAll(_ registry: Registry, to folder: String) throws {
             for target in [ExportTarget.entities, .certificates, .resources, .needs] {
-                let writer = try RecordWriter(sink: try .file("\(folder)/\(target.rawValue).csv"), format: .csv,
+                let writer = try RecordWriter(sink: try .file("\(folder)/\(target.rawValue).csv", protecting: registry.database.path), format: .csv,
                                               columns: Registry.exportColumns(target))
                 try registry.export(target, to: writer)
             }
@@ -127,7 +127,7 @@ struct OtherImportTests {
     func excelBytes() throws {
         let test = try Self.withEntities()
         let path = test.directory.file("excel.csv")
-        let writer = try RecordWriter(sink: try .file(path), format: .csv, columns: Registry.exportColumns(.entities), excel: true)
+        let writer = try RecordWriter(sink: try .file(path, protecting: test.registry.database.path), format: .csv, columns: Registry.exportColumns(.entities), excel: true)
         try test.registry.export(.entities, to: writer)
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
         #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
@@ -143,7 +143,7 @@ struct OtherImportTests {
         try test.registry.updateEntity("5260250274", [.latitude: "53.78", .longitude: "20.49"])
         func export(_ format: RecordFormat) throws -> Data {
             let path = test.directory.file("out.\(format.rawValue)")
-            let writer = try RecordWriter(sink: try .file(path), format: format, columns: Registry.exportColumns(.entities))
+            let writer = try RecordWriter(sink: try .file(path, protecting: test.registry.database.path), format: format, columns: Registry.exportColumns(.entities))
             try test.registry.export(.entities, to: writer)
             return try Data(contentsOf: URL(fileURLWithPath: path))
         }
@@ -169,7 +169,7 @@ struct OtherImportTests {
         test.clock.set("2025-06-01T00:00:00Z")
         try test.registry.updateEntity("krs:1", [.name: "KGW Nowa Nazwa"])
         let path = test.directory.file("on.csv")
-        let writer = try RecordWriter(sink: try .file(path), format: .csv, columns: Registry.exportColumns(.entities))
+        let writer = try RecordWriter(sink: try .file(path, protecting: test.registry.database.path), format: .csv, columns: Registry.exportColumns(.entities))
         try test.registry.export(.entities, to: writer, on: LocalDate(iso: "2025-03-01"))
         #expect(try String(contentsOfFile: path, encoding: .utf8).contains("KGW Stara Nazwa"))
     }

@@ -17,7 +17,7 @@ struct PropertyTests {
         await propertyCheck(count: 150, input: Self.field.array(of: 3).array(of: 1...25)) { records in
             let path = directory.file("p-\(UUID().uuidString).csv")
             do {
-                var writer = try CSVWriter(path: path, delimiter: delimiter, lineEnding: "\r\n", byteOrderMark: true)
+                var writer = try CSVWriter(path: path, protecting: "/nonexistent/registry.sqlite", delimiter: delimiter, lineEnding: "\r\n", byteOrderMark: true)
                 try writer.write(["a", "b", "c"])
                 for record in records { try writer.write(record) }
                 try writer.close()
