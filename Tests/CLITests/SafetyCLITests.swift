@@ -126,6 +126,26 @@ struct SafetyCLITests {
         try Broken.expectUnchanged(cli, before, "backup")
     }
 
+    @Test("a backup whose copy does not verify is not kept: exit 65, nothing at the target or beside it")
+    func unverifiedBackupRemoved() throws {
+        let cli = CLI(scratch: Scratch())
+        #expect(try cli.run("entity", "add", "--kind", "kgw", "--name", "KGW Babki").status == 0)
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        shell.arguments = [cli.directory + "/registry.sqlite",
+                           "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'mallory' WHERE seq = 4;"]
+        try shell.run()
+        shell.waitUntilExit()
+        let listing = try Self.listing(cli.directory)
+        let result = try cli.run("backup", "copy.sqlite")
+        #expect(result.status == 65, "\(result.stderr)")
+        #expect(result.stderr.contains("the backup for copy.sqlite does not verify, so it was not kept"), "\(result.stderr)")
+        #expect(result.stderr.contains("audit entry 4: content does not match its hash"), "\(result.stderr)")
+        #expect(try Self.listing(cli.directory).filter { !$0.hasSuffix("-wal") && !$0.hasSuffix("-shm") }
+                == listing.filter { !$0.hasSuffix("-wal") && !$0.hasSuffix("-shm") })
+        #expect(!FileManager.default.fileExists(atPath: cli.directory + "/copy.sqlite"))
+    }
+
     @Test("the copy migrate makes before upgrading is 0600")
     func migrateCopyIsPrivate() throws {
         let cli = CLI(scratch: Scratch())

@@ -1,6 +1,6 @@
 /// How rows are written: the formats every read command and `export` share.
 public enum RecordFormat: String, Sendable, CaseIterable {
-    /// RFC 4180 CSV (UTF-8; `--excel` makes it `;`, BOM, CRLF).
+    /// RFC 4180 CSV (UTF-8; `--excel` makes it `;`, BOM, CRLF, and guards cells against formulas).
     case csv
     /// One JSON array of objects.
     case json
@@ -17,13 +17,17 @@ public final class RecordWriter {
     private let columns: [String]
     private let delimiter: String
     private let lineEnding: String
+    /// `--excel`: text cells Excel would run as formulas get a leading `'` (`SpreadsheetCell`).
+    private let guardsFormulas: Bool
     private var count = 0
     private let lineEndingBytes: [UInt8]
     /// Reused for each CSV row (`writeRow`).
     private var rowBuffer: [UInt8] = []
     private var delimiterScalar: Unicode.Scalar { delimiter == ";" ? ";" : "," }
 
-    /// A writer of `columns` to `sink`; `excel` selects the CSV dialect Polish Excel opens on double-click.
+    /// A writer of `columns` to `sink`; `excel` selects the CSV dialect Polish Excel opens on
+    /// double-click, with text cells that begin with `=`, `+`, `-`, `@`, TAB, CR or `'` prefixed
+    /// with `'` so that Excel shows them rather than runs them (an import removes the prefix).
     public init(sink: OutputSink, format: RecordFormat, columns: [String], excel: Bool = false) throws {
         self.sink = sink
         self.format = format
@@ -31,6 +35,7 @@ public final class RecordWriter {
         self.delimiter = excel ? ";" : ","
         self.lineEnding = excel ? "\r\n" : "\n"
         self.lineEndingBytes = Array(lineEnding.utf8)
+        self.guardsFormulas = excel
         switch format {
         case .csv:
             if excel { try sink.write(bytes: [0xEF, 0xBB, 0xBF]) }
@@ -45,7 +50,7 @@ public final class RecordWriter {
     public func write(_ values: [JSONValue]) throws {
         switch format {
         case .csv:
-            try sink.write(values.map { csvField(Self.text($0)) }.joined(separator: delimiter) + lineEnding)
+            try sink.write(values.map(csvCell).joined(separator: delimiter) + lineEnding)
         case .json:
             try sink.write((count == 0 ? "\n" : ",\n") + object(values).canonical)
         case .ndjson:
@@ -81,10 +86,12 @@ public final class RecordWriter {
             switch statement.type(at: index) {
             case 5:  // SQLITE_NULL
                 continue
-            case 1, 2:  // SQLITE_INTEGER, SQLITE_FLOAT: as JSON writes numbers, so formats agree
+            case 1, 2:  // SQLITE_INTEGER, SQLITE_FLOAT: as JSON writes numbers, so formats agree (never guarded)
                 row.append(contentsOf: Self.text(statement.value(at: index).json).utf8)
             default:
-                statement.withUTF8(at: index) { bytes in Self.appendField(bytes, delimiter: delimiterByte, to: &row) }
+                statement.withUTF8(at: index) { bytes in
+                    Self.appendField(bytes, delimiter: delimiterByte, guarded: guardsFormulas, to: &row)
+                }
             }
         }
         row.append(contentsOf: lineEndingBytes)
@@ -93,8 +100,11 @@ public final class RecordWriter {
     }
 
     /// Appends a CSV field, quoted when it holds a quote, a line break or the delimiter, or starts
-    /// or ends with a space.
-    private static func appendField(_ bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8, to row: inout [UInt8]) {
+    /// or ends with a space; when `guarded`, with `SpreadsheetCell`'s prefix if it needs one.
+    private static func appendField(
+        _ bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8, guarded: Bool, to row: inout [UInt8]
+    ) {
+        let prefix = guarded && SpreadsheetCell.needsPrefix(bytes)
         var quote = false
         for byte in bytes where byte == 34 || byte == 10 || byte == 13 || byte == delimiter {
             quote = true
@@ -102,8 +112,12 @@ public final class RecordWriter {
         }
         if let first = bytes.first, first == 32 { quote = true }
         if let last = bytes.last, last == 32 { quote = true }
-        guard quote else { return row.append(contentsOf: bytes) }
+        guard quote else {
+            if prefix { row.append(SpreadsheetCell.prefix) }
+            return row.append(contentsOf: bytes)
+        }
         row.append(34)
+        if prefix { row.append(SpreadsheetCell.prefix) }
         for byte in bytes {
             if byte == 34 { row.append(34) }
             row.append(byte)
@@ -147,6 +161,15 @@ public final class RecordWriter {
     }
 
     private func csvField(_ text: String) -> String {
-        CSVField.quoted(text, delimiter: delimiterScalar)
+        CSVField.quoted(guardsFormulas ? SpreadsheetCell.guarded(text) : text, delimiter: delimiterScalar)
+    }
+
+    /// A value as a CSV field. Numbers are never guarded: their text (`-1.5`, `-2e+30`) is a number
+    /// to a spreadsheet, not a formula, and `writeRow` writes stored numbers the same way.
+    private func csvCell(_ value: JSONValue) -> String {
+        switch value {
+        case .int, .double: return CSVField.quoted(Self.text(value), delimiter: delimiterScalar)
+        default: return csvField(Self.text(value))
+        }
     }
 }

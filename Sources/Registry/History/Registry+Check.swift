@@ -72,8 +72,10 @@ extension Registry {
             let integrity = try copy.database.rows("PRAGMA integrity_check") { $0.text(at: 0) ?? "" }
             let audit = try copy.verifyAudit()
             guard integrity == ["ok"], audit.isIntact else {
+                let problems = (integrity == ["ok"] ? [] : integrity)
+                    + (audit.firstBadSeq.map { ["audit entry \($0): \(audit.problem ?? "does not match")"] } ?? [])
                 throw RegistryError.integrity(["the backup for \(path) does not verify, so it was not kept: "
-                    + (integrity + [audit.problem ?? ""]).joined(separator: "; ")])
+                    + problems.joined(separator: "; ")])
             }
             verified = audit
         }

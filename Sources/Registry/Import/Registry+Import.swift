@@ -59,7 +59,8 @@ extension Registry {
         progress: ((ImportProgress) -> Void)?
     ) throws -> ImportReport {
         let schema = Importer.schema
-        let header = reader.header.map { $0.trimmed }
+        // A header written by a rejects file is guarded like its cells.
+        let header = reader.header.map { SpreadsheetCell.unguarded($0.trimmed) }
         let map = try HeaderMap(header: header, schema: schema, mappings: options.mappings, fileName: reader.name)
         var report = ImportReport(
             file: path, encoding: reader.encoding.rawValue,
@@ -68,7 +69,7 @@ extension Registry {
             report.warnings.append("ignored columns: " + map.unknown.map { "\"\($0)\"" }.joined(separator: ", "))
         }
         var rejects = try options.rejectsPath.map { path in
-            try RejectsFile(path: path, protecting: database.path, header: reader.header, delimiter: reader.delimiter)
+            try RejectsFile(path: path, protecting: database.path, header: header, delimiter: reader.delimiter)
         }
         var phases = PhaseClock()
         let large = !options.dryRun && database.isFileBacked && (reader.totalBytes ?? 0) >= Self.bulkWriteBytes

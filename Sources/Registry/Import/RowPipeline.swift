@@ -129,11 +129,14 @@ final class RowPipeline<Prepared: Sendable>: @unchecked Sendable {
                 record: record.number, line: record.line,
                 message: "has \(record.fields.count) fields, the header has \(columnCount)")))
         } else {
-            // The record's own array when no cell needs trimming (nearly always): no copy of the row.
+            // The record's own array when no cell needs trimming or unguarding (nearly always): no copy
+            // of the row. Every importer reads its cells here. The spreadsheet guard (`SpreadsheetCell`)
+            // goes after trimming: it was put before a stored value, which is already trimmed.
             var cells = record.fields
             for index in map.mappedColumns {
-                let trimmed = record.fields[index].trimmed
-                if trimmed.utf8.count != record.fields[index].utf8.count { cells[index] = trimmed }
+                let value = SpreadsheetCell.unguarded(record.fields[index].trimmed)
+                // Both only remove, so the value changed exactly when its length did.
+                if value.utf8.count != record.fields[index].utf8.count { cells[index] = value }
             }
             do {
                 result = .success(try prepare(ImportRow(record: record.number, line: record.line, cells: cells, map: map)))

@@ -11,6 +11,13 @@ struct ExportCommand: ParsableCommand {
             (; delimiter, UTF-8 BOM, CRLF). Dates are ISO-8601. An export re-imports into a fresh \
             registry with ids preserved.
 
+            --excel files (like import's --rejects files) are safe to open in a spreadsheet: a text \
+            cell that begins with =, +, -, @, TAB, CR or ' gets a leading ', so Excel shows \
+            =HYPERLINK(...) instead of running it. Import removes that ' again, so such a file \
+            re-imports exactly. Plain CSV, JSON and NDJSON hold the values exactly as stored (a \
+            value that itself begins with ' and one of those characters re-imports exactly only \
+            from --excel).
+
               registry export entities --excel -o pes.csv
               registry export all -o eksport/ --on 2025-12-31
             """
@@ -19,7 +26,7 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @Argument(help: "entities, certificates, resources, needs, audit or all.") var target: String
     @Option(help: "csv (default), json, ndjson or geojson.") var format: RecordFormat = .csv
-    @Flag(help: "CSV for Polish Excel: ; delimiter, UTF-8 BOM, CRLF.") var excel = false
+    @Flag(help: "CSV for Polish Excel: ; delimiter, UTF-8 BOM, CRLF, formulas guarded with '.") var excel = false
     @Option(help: "The state on this day.") var on: String?
     @Option(name: .shortAndLong, help: "Output file (a folder for `all`); default standard output.") var output: String?
 

@@ -9,7 +9,9 @@ struct ImportCommand: ParsableCommand {
         discussion: """
             Re-running an import is safe: rows match existing entities by id, else NIP, else KRS, else REGON, \
             and identical rows are left alone. The delimiter (, ; tab) and the encoding (UTF-8, with or \
-            without BOM, or Windows-1250 from Polish Excel) are detected unless given.
+            without BOM, or Windows-1250 from Polish Excel) are detected unless given. A cell that \
+            begins with ' and then =, +, -, @, TAB, CR or ' loses that ' (the guard export --excel and \
+            rejects files put before cells a spreadsheet would run as formulas).
 
               registry import entities Examples/entities.csv
               registry import entities owes.csv --on-error skip --rejects owes-rejects.csv
@@ -26,7 +28,7 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "auto, utf-8 or cp1250 (default auto: UTF-8 when the bytes are valid UTF-8).") var encoding: EncodingChoice = .auto
     @Option(name: .customLong("map"), help: "Map a column to a field, e.g. --map \"Nr rejestru=krs\" (repeatable).") var mappings: [String] = []
     @Option(name: .customLong("on-error"), help: "abort (write nothing if any row is invalid) or skip (write the valid rows).") var onError: ErrorPolicy = .abort
-    @Option(help: "With --on-error skip: write rejected rows here as CSV with an error column.") var rejects: String?
+    @Option(help: "With --on-error skip: write rejected rows here as CSV with an error column (guarded for Excel).") var rejects: String?
     @Flag(name: .customLong("dry-run"), help: "Validate and report what would change; write nothing.") var dryRun = false
     @Option(help: "text or json.") var format: TextOrJSON = .text
 

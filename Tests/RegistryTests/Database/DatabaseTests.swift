@@ -21,6 +21,7 @@ struct DatabaseTests {
         let fresh = try Database(path: directory.file("new.sqlite"), access: .readWriteCreate)
         try fresh.execute("CREATE TABLE t (x)")
         #expect(try fresh.scalarInt("PRAGMA page_size") == 16_384)
+        close(try PrivateFile.create(directory.file("scratch.sqlite")))
         let scratch = try Database.scratch(path: directory.file("scratch.sqlite"))
         try scratch.execute("CREATE TABLE t (x)")
         #expect(try scratch.scalarInt("PRAGMA page_size") == 16_384)

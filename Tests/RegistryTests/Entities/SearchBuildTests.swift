@@ -153,7 +153,8 @@ struct SearchBuildTests {
             (ImportTarget.entities, Self.file(test, "more.csv", rows: Self.rows(25))),
             (.certificates, test.directory.write("c.csv", "NIP;scheme;event;valid_from;decision_no;scope\n\(Generated.nip(1));zakup-prospoleczny;granted;2026-01-05;ZP/1/2026;catering\n")),
         ] {
-            #expect(FileManager.default.createFile(atPath: scratch, contents: Data(repeating: 7, count: 4096)))
+            // What a killed build leaves: an SQLite file (its header, then pages).
+            #expect(FileManager.default.createFile(atPath: scratch, contents: Data("SQLite format 3\u{0}".utf8) + Data(repeating: 7, count: 4080)))
             let report = try test.registry.importFile(file, options: ImportOptions(target: target))
             #expect(report.rejected == 0, "\(report.errors)")
             #expect(!FileManager.default.fileExists(atPath: scratch), "after an import of \(target)")
@@ -161,15 +162,45 @@ struct SearchBuildTests {
         #expect(try test.registry.check().isHealthy)
     }
 
-    @Test("when no scratch file can be made beside the registry, the index is built in place")
-    func fallsBackInPlace() throws {
+    @Test("what is not a killed build's leftover at the scratch path (a folder, a link, another file) stops the import; nothing is written")
+    func foreignScratchRefused() throws {
+        for planted in ["folder", "link", "file"] {
+            let test = try TestRegistry()
+            let scratch = test.path + "-search"
+            let outside = test.directory.file("elsewhere.sqlite")
+            switch planted {
+            case "folder": try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: false)
+            case "link": try FileManager.default.createSymbolicLink(atPath: scratch, withDestinationPath: outside)
+            default: #expect(FileManager.default.createFile(atPath: scratch, contents: Data("notes".utf8)))
+            }
+            #expect {
+                try test.registry.importFile(Self.file(test, rows: Self.rows(300)), options: ImportOptions(target: .entities))
+            } throws: { error in
+                guard case let RegistryError.cannotCreate(path, reason) = error else { return false }
+                return path == scratch && reason.contains("not one left by a killed import of this registry")
+            }
+            #expect(try test.registry.database.scalarInt("SELECT count(*) FROM entities") == 0, "\(planted)")
+            #expect(!FileManager.default.fileExists(atPath: outside), "\(planted)")
+            var info = stat()
+            #expect(lstat(scratch, &info) == 0, "\(planted): what was there is left alone")
+        }
+    }
+
+    @Test("the scratch file is created 0600, and a file put in its place during the build is never read")
+    func scratchIsPrivate() throws {
         let test = try TestRegistry()
-        try FileManager.default.createDirectory(atPath: test.path + "-search", withIntermediateDirectories: false)
-        let report = try test.registry.importFile(Self.file(test, rows: Self.rows(300)), options: ImportOptions(target: .entities))
-        #expect(report.inserted == 300)
-        #expect(!test.registry.search.builtLastLoadBeside)
-        #expect(try Self.ranking(test.registry.database, "laka").count == 300)
-        #expect(try test.registry.check().isHealthy)
+        let sql = try #require(try test.registry.database.scalarText("SELECT sql FROM sqlite_schema WHERE name = 'entity_search'"))
+        let mask = umask(0)
+        defer { umask(mask) }
+        let build = try SearchBuild(besideRegistryAt: test.path, tableSQL: sql)
+        var info = stat()
+        #expect(lstat(build.path, &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o600)
+        try build.requireOwnFile()
+        unlink(build.path)
+        #expect(FileManager.default.createFile(atPath: build.path, contents: Data("SQLite format 3\u{0}".utf8)))
+        #expect(throws: RegistryError.self) { try build.requireOwnFile() }
+        build.close()
     }
 
     @Test("an index with FTS5 options of its own (they shape its layout) is written in place")
