@@ -159,9 +159,9 @@ enum Output {
             for (index, cell) in cells.enumerated() {
                 if index > 0 { line += "  " }
                 line += cell
-                if index < cells.count - 1, index < widths.count, cell.count < widths[index] {
-                    line += String(repeating: " ", count: widths[index] - cell.count)
-                }
+                guard index < cells.count - 1, index < widths.count else { continue }
+                let length = cell.count
+                if length < widths[index] { line += String(repeating: " ", count: widths[index] - length) }
             }
             return line
         }

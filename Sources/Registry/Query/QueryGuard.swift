@@ -19,9 +19,15 @@ final class QueryGuard {
     /// The first function the authorizer refused, for the error.
     private(set) var refusedFunction: String?
     /// When the running statement must stop; nil while none is limited.
-    var deadline: ContinuousClock.Instant?
-    /// True once the progress handler stopped a statement at its deadline.
+    private var deadline: ContinuousClock.Instant?
+    /// True once the progress handler stopped the current run at its deadline.
     private(set) var timedOut = false
+
+    /// Starts a run that must end by `deadline` (nil: no limit, as between runs).
+    func start(until deadline: ContinuousClock.Instant?) {
+        self.deadline = deadline
+        timedOut = false
+    }
 
     /// The authorizer: reads only, the readable pragmas, and no function from `refusedFunctions`.
     func authorize(action: Int32, first: UnsafePointer<CChar>?, second: UnsafePointer<CChar>?) -> Int32 {

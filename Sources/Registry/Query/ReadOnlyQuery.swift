@@ -95,7 +95,7 @@ public final class ReadOnlyQuery {
     }
 
     deinit {
-        // The connection may outlive this object by a moment; its callbacks must not.
+        // The callbacks point at this query's guard, which goes with it.
         QueryGuard.remove(from: database.handle)
     }
 
@@ -110,9 +110,9 @@ public final class ReadOnlyQuery {
             let soft = sqlite3_soft_heap_limit64(-1)
             previousLimits = (sqlite3_hard_heap_limit64(Int64(memoryLimit)), soft)
         }
-        queryGuard.deadline = timeLimit.map { ContinuousClock.now + $0 }
+        queryGuard.start(until: timeLimit.map { ContinuousClock.now + $0 })
         defer {
-            queryGuard.deadline = nil
+            queryGuard.start(until: nil)
             if let previousLimits {
                 sqlite3_hard_heap_limit64(previousLimits.hard)
                 sqlite3_soft_heap_limit64(previousLimits.soft)
