@@ -8,6 +8,9 @@ static inline sqlite3_destructor_type csqlite_transient(void) { return (sqlite3_
 // sqlite3_config is variadic, which Swift cannot call. Memory statistics take a global mutex on
 // every allocation; the registry reads none of them. Only effective before SQLite initialises.
 static inline int csqlite_disable_memory_statistics(void) { return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+// Turns them back on for a process that limits SQLite's heap (registry sql): SQLite enforces
+// sqlite3_hard_heap_limit64 only while it counts its memory.
+static inline int csqlite_enable_memory_statistics(void) { return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 1); }
 
 // sqlite3_db_config is variadic as well. Some builds of SQLite (Apple's) start connections in
 // defensive mode, which refuses PRAGMA writable_schema, PRAGMA schema_version=N and writes to FTS5's

@@ -112,6 +112,64 @@ enum Output {
         return text
     }
 
+    /// Prints rows as aligned columns as they come, for results of any size: the widths come from the
+    /// header and the first `sampleSize` rows, which are held until then; every later row is printed
+    /// at once with those widths (a longer cell overflows its column rather than being cut), so memory
+    /// stays flat. Every cell, the header's too, is shown through `TerminalText.escaped`.
+    struct StreamingTable {
+        static let defaultSampleSize = 1_000
+        private let sampleSize: Int
+        private var widths: [Int]
+        private var held: [[String]] = []
+        private var header: [String]?
+
+        init(header: [String], sampleSize: Int = defaultSampleSize) {
+            let escaped = header.map(TerminalText.escaped)
+            self.header = escaped
+            self.sampleSize = sampleSize
+            widths = escaped.map(\.count)
+        }
+
+        mutating func add(_ cells: [String]) {
+            let escaped = cells.map(TerminalText.escaped)
+            guard header != nil else {
+                Output.line(render(escaped))
+                return
+            }
+            for (index, cell) in escaped.enumerated() where index < widths.count {
+                widths[index] = max(widths[index], cell.count)
+            }
+            held.append(escaped)
+            if held.count >= sampleSize { printHeld() }
+        }
+
+        /// Prints what is still held (the whole table when it has fewer than `sampleSize` rows).
+        mutating func finish() {
+            if header != nil { printHeld() }
+        }
+
+        private mutating func printHeld() {
+            guard let header else { return }
+            Output.line(render(header))
+            Output.line(render(widths.map { String(repeating: "-", count: $0) }))
+            for row in held { Output.line(render(row)) }
+            held = []
+            self.header = nil
+        }
+
+        private func render(_ cells: [String]) -> String {
+            var line = ""
+            for (index, cell) in cells.enumerated() {
+                if index > 0 { line += "  " }
+                line += cell
+                guard index < cells.count - 1, index < widths.count else { continue }
+                let length = cell.count
+                if length < widths[index] { line += String(repeating: " ", count: widths[index] - length) }
+            }
+            return line
+        }
+    }
+
     /// Writes a whole document to `path` (never over the registry's own files), or to stdout when nil.
     static func document(_ text: String, to path: String?, registry: Registry) throws {
         guard let path else {

@@ -48,6 +48,18 @@ public final class Database {
         csqlite_disable_memory_statistics() == SQLITE_OK
     }()
 
+    /// Starts SQLite with its memory counted, which a heap limit needs (SQLite enforces
+    /// sqlite3_hard_heap_limit64 only while it counts; `configured` turns counting off). Works only
+    /// before the process's first connection: false when SQLite already runs without counting.
+    static func startCountingMemory() -> Bool {
+        _ = csqlite_enable_memory_statistics()  // refused, harmlessly, once SQLite has started
+        // Started now, so that `configured` can no longer turn counting off.
+        guard sqlite3_initialize() == SQLITE_OK, let probe = sqlite3_malloc64(4096) else { return false }
+        defer { sqlite3_free(probe) }
+        // Without counting, sqlite3_memory_used stays 0 whatever is allocated.
+        return sqlite3_memory_used() > 0
+    }
+
     /// Opens `path` and sets foreign keys, WAL, synchronous=FULL and the busy timeout.
     public convenience init(path: String, access: Access, busyTimeoutMilliseconds: Int32 = 30_000) throws {
         try self.init(path: path, access: access, busyTimeoutMilliseconds: busyTimeoutMilliseconds, scratch: false)

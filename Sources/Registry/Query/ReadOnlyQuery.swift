@@ -3,10 +3,14 @@ import Foundation
 
 /// Runs one read-only SQL statement for `registry sql`: the connection is opened read-only and an
 /// authorizer refuses anything that writes or escapes (ATTACH, state-changing PRAGMAs,
-/// load_extension), so the registry cannot be changed through it even by a crafted statement.
+/// load_extension, functions that expose addresses or files), so the registry cannot be changed or
+/// the process inspected through it even by a crafted statement. A run can be bounded in time and memory.
 public final class ReadOnlyQuery {
     private let database: Database
     private let statement: Statement
+    private let queryGuard = QueryGuard()
+    private let timeLimit: Duration?
+    private let memoryLimit: Int?
 
     /// Column names of the result.
     public var columns: [String] { (0..<statement.columnCount).map { statement.columnName($0) } }
@@ -22,28 +26,32 @@ public final class ReadOnlyQuery {
     ]
 
     /// Prepares `sql` against the registry at `path`, refusing anything but one read-only statement.
-    public init(path: String, sql: String) throws {
+    ///
+    /// `timeLimit` bounds each run of the statement, from its first step to its last row (time the
+    /// caller spends on a row counts). `memoryLimit` (bytes) bounds SQLite's heap while it runs; it is
+    /// process-wide (sqlite3_hard_heap_limit64) and needs SQLite's memory counting, which only a
+    /// query made before the process's first connection can start: otherwise this throws `.usage`.
+    public init(path: String, sql: String, timeLimit: Duration? = nil, memoryLimit: Int? = nil) throws {
+        if let memoryLimit {
+            guard memoryLimit > 0 else {
+                throw RegistryError.invalidValue(field: "memory limit", value: String(memoryLimit), rule: "must be more than 0 bytes")
+            }
+            guard Database.startCountingMemory() else {
+                throw RegistryError.usage("a memory limit needs SQLite's memory counting, which this process started without")
+            }
+        }
+        if let timeLimit, timeLimit <= .zero {
+            throw RegistryError.invalidValue(field: "time limit", value: Self.describe(timeLimit), rule: "must be more than 0 s")
+        }
+        self.timeLimit = timeLimit
+        self.memoryLimit = memoryLimit
         let database = try Database(path: path, access: .readOnly)
         try Migrator().requireCurrent(database)
         // FTS5 connects to the full-text table by declaring its columns as a CREATE TABLE, which the
         // authorizer below would refuse: connect it first, so the user's statements can read it. A
         // damaged index fails only the statements that read it (checks and views still run).
         try? database.execute("SELECT rowid FROM entity_search WHERE rowid = 0")
-        sqlite3_set_authorizer(database.handle, { _, action, first, second, _, _ in
-            switch action {
-            case SQLITE_SELECT, SQLITE_READ, SQLITE_RECURSIVE:
-                return SQLITE_OK
-            case SQLITE_FUNCTION:
-                // For functions the name comes in the second argument.
-                let name = second.map { String(cString: $0).lowercased() } ?? ""
-                return name == "load_extension" || name == "writefile" || name == "edit" ? SQLITE_DENY : SQLITE_OK
-            case SQLITE_PRAGMA:
-                let name = first.map { String(cString: $0).lowercased() } ?? ""
-                return ReadOnlyQuery.readablePragmas.contains(name) ? SQLITE_OK : SQLITE_DENY
-            default:
-                return SQLITE_DENY
-            }
-        }, nil)
+        queryGuard.install(on: database.handle)
         let trimmed = sql.trimmed
         var handle: OpaquePointer?
         var tail: UnsafePointer<CChar>?
@@ -59,13 +67,22 @@ public final class ReadOnlyQuery {
         if code == -1 {
             throw RegistryError.notReadOnly(sql: sql, reason: "only one statement may be run at a time")
         }
-        if code == SQLITE_AUTH || (code == SQLITE_ERROR && String(cString: sqlite3_errmsg(database.handle)).hasPrefix("not authorized")) {
+        let refused = code == SQLITE_AUTH || (code == SQLITE_ERROR && String(cString: sqlite3_errmsg(database.handle)).hasPrefix("not authorized"))
+        if refused, let function = queryGuard.refusedFunction {
+            throw RegistryError.notReadOnly(sql: sql, reason: Self.refusal(of: function))
+        }
+        if refused {
             throw RegistryError.notReadOnly(sql: sql, reason: "the statement writes, attaches another database, changes a setting or loads an extension")
         }
         if code != SQLITE_OK {
             let message = String(cString: sqlite3_errmsg(database.handle))
             if message.hasPrefix("no such function: load_extension") {
                 throw RegistryError.notReadOnly(sql: sql, reason: "loading extensions is not allowed")
+            }
+            // Refused by name even where SQLite lacks them (readfile exists only in the sqlite3 shell).
+            let missing = message.hasPrefix("no such function: ") ? String(message.dropFirst(18)).lowercased() : ""
+            if QueryGuard.refusedFunctions.contains(missing) {
+                throw RegistryError.notReadOnly(sql: sql, reason: Self.refusal(of: missing))
             }
             throw RegistryError.invalidValue(field: "sql", value: sql, rule: message)
         }
@@ -77,11 +94,62 @@ public final class ReadOnlyQuery {
         }
     }
 
-    /// Calls `body` with each row's values, streaming.
+    deinit {
+        // The callbacks point at this query's guard, which goes with it.
+        QueryGuard.remove(from: database.handle)
+    }
+
+    /// Calls `body` with each row's values, streaming, within the time and memory limits. However
+    /// the run ends (done, stopped at a limit, or `body` throwing), the statement is reset before this
+    /// returns, which ends its read transaction: a checkpoint waits for it no longer than the run.
     public func forEachRow(_ body: ([SQLValue]) throws -> Void) throws {
         let count = statement.columnCount
-        try statement.forEachRow { row in
-            try body((0..<count).map { row.value(at: $0) })
+        var previousLimits: (hard: Int64, soft: Int64)?
+        if let memoryLimit {
+            // Process-wide: right for the CLI, which runs one command per process; restored afterwards.
+            let soft = sqlite3_soft_heap_limit64(-1)
+            previousLimits = (sqlite3_hard_heap_limit64(Int64(memoryLimit)), soft)
         }
+        queryGuard.start(until: timeLimit.map { ContinuousClock.now + $0 })
+        defer {
+            queryGuard.start(until: nil)
+            if let previousLimits {
+                sqlite3_hard_heap_limit64(previousLimits.hard)
+                sqlite3_soft_heap_limit64(previousLimits.soft)
+            }
+        }
+        do {
+            try statement.forEachRow { row in
+                try body((0..<count).map { row.value(at: $0) })
+            }
+        } catch let error as RegistryError {
+            throw limitError(for: error) ?? error
+        }
+    }
+
+    /// The limit error for a run that `error` ended, when a limit ended it.
+    private func limitError(for error: RegistryError) -> RegistryError? {
+        if queryGuard.timedOut, let timeLimit {
+            return .limitExceeded(limit: "time", value: Self.describe(timeLimit),
+                                  message: "the statement ran longer than its time limit allows")
+        }
+        if case let .sqlite(code, _, _, _) = error, code == SQLITE_NOMEM, let memoryLimit {
+            let megabytes = memoryLimit % (1 << 20) == 0 ? "\(memoryLimit >> 20) MB" : "\(memoryLimit) bytes"
+            return .limitExceeded(limit: "memory", value: megabytes,
+                                  message: "the statement needed more memory than its limit allows")
+        }
+        return nil
+    }
+
+    /// Why `function` is refused.
+    static func refusal(of function: String) -> String {
+        "the function \(function) is not available: it exposes memory addresses or files, or loads code"
+    }
+
+    /// "30 s", "0.5 s".
+    static func describe(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        guard attoseconds != 0 else { return "\(seconds) s" }
+        return "\(Double(seconds) + Double(attoseconds) / 1e18) s"
     }
 }

@@ -167,24 +167,60 @@ struct SQLCommand: ParsableCommand {
         abstract: "Run one read-only SQL statement (for analysts and auditors).",
         discussion: """
             The database is opened read-only; statements that write, ATTACH, change settings or load \
-            extensions are refused with exit 65. Query the documented views (v_entities, v_certificates, \
-            v_holders, v_resources, v_needs) rather than internal tables.
+            extensions are refused with exit 65, as are functions that expose memory addresses or files \
+            (fts3_tokenizer, fts5, readfile, writefile, edit, zipfile). Query the documented views \
+            (v_entities, v_certificates, v_holders, v_resources, v_needs) rather than internal tables.
+
+            A statement is stopped with exit 65 when it runs longer than --timeout seconds (default 30, \
+            counted from its first step to its last row, printing included) or when SQLite needs more than \
+            --max-memory MB for it (default 256). Rows printed before the stop stay printed.
+
+            The table streams: its column widths come from the header and the first 1,000 rows, and a \
+            later, longer value overflows its column. Control characters in values are shown escaped \
+            (\\n, \\x1b); CSV and JSON keep values exact.
 
               registry sql "SELECT kind, count(*) AS n FROM v_entities GROUP BY kind ORDER BY n DESC"
+              registry sql --timeout 300 --max-memory 1024 --format csv "SELECT * FROM v_holders"
             """
     )
 
     @OptionGroup var database: DatabaseOptions
     @Argument(help: "One SELECT statement.") var sql: String
     @Option(help: "table (default on a terminal), csv, json or ndjson.") var format: EntityListFormat?
+    @Option(help: "Stop the statement after this many seconds (default 30).") var timeout: Double = 30
+    @Option(name: .customLong("max-memory"), help: "Stop the statement when SQLite needs more than this many MB (default 256).")
+    var maxMemory = 256
+
+    /// Bounds that keep the limits representable (a Duration, a byte count).
+    static let maximumTimeout: Double = 1_000_000
+    static let maximumMemory = 1 << 20
+
+    func validate() throws {
+        guard timeout > 0, timeout <= Self.maximumTimeout else {
+            throw ValidationError("--timeout must be more than 0 and at most \(Int(Self.maximumTimeout)) seconds")
+        }
+        guard maxMemory > 0, maxMemory <= Self.maximumMemory else {
+            throw ValidationError("--max-memory must be more than 0 and at most \(Self.maximumMemory) MB")
+        }
+    }
 
     func run() throws {
-        let query = try ReadOnlyQuery(path: database.databasePath, sql: sql)
+        do {
+            try runQuery()
+        } catch let RegistryError.limitExceeded(limit, value, message) where limit == "time" || limit == "memory" {
+            let option = limit == "time" ? "--timeout" : "--max-memory"
+            throw RegistryError.limitExceeded(limit: limit, value: value, message: message + "; narrow it or raise \(option)")
+        }
+    }
+
+    private func runQuery() throws {
+        let query = try ReadOnlyQuery(path: database.databasePath, sql: sql, timeLimit: .seconds(timeout),
+                                      memoryLimit: maxMemory << 20)
         let chosen = format ?? (isatty(1) == 1 ? .table : .csv)
         if chosen == .table {
-            var rows: [[String]] = []
-            try query.forEachRow { values in rows.append(values.map { $0.text ?? "" }) }
-            Output.table(query.columns, rows)
+            var table = Output.StreamingTable(header: query.columns)
+            try query.forEachRow { values in table.add(values.map { $0.text ?? "" }) }
+            table.finish()
             return
         }
         let recordFormat: RecordFormat
