@@ -293,7 +293,7 @@ struct SafetyCLITests {
         let path = notFile.make(cli.directory)
         for arguments in [["query", "--db", path], ["entity", "add", "--db", path, "--kind", "cis", "--name", "X", "--teryt", "2862011"],
                           ["migrate", "--db", path]] {
-            let result = try cli.run(arguments, timeout: 60)
+            let result = try cli.run(arguments, timeout: 20)
             #expect(!result.timedOut, "\(arguments) hung")
             #expect(result.status == 66, "\(arguments): \(result.stderr)")
             #expect(result.stderr.contains("\(path): it is \(notFile.kind), not a registry file"), "\(result.stderr)")
