@@ -135,6 +135,19 @@ public final class Registry {
             fromVersion: status.currentVersion, toVersion: after.currentVersion, created: created)
     }
 
+    /// The first of `descriptors` (say standard output and error, as a shell redirected them) that
+    /// writes into the registry at `databasePath` or one of its companions, with that file:
+    /// whatever a command printed there would overwrite the registry.
+    public static func descriptorWritingIntoRegistry(
+        at databasePath: String, among descriptors: [Int32]
+    ) -> (descriptor: Int32, file: String)? {
+        let files = RegistryFiles(databasePath: databasePath)
+        for descriptor in descriptors {
+            if let file = files.file(openAs: descriptor) { return (descriptor, file) }
+        }
+        return nil
+    }
+
     private func isEmptyDatabase() throws -> Bool {
         try database.scalarInt("SELECT count(*) FROM sqlite_schema") == 0
     }

@@ -131,9 +131,8 @@ extension RegistryError: CustomStringConvertible {
             case "\r": escaped += "\\r"
             case "\t": escaped += "\\t"
             case "\0": escaped += "\\0"
-            // Other control characters (ESC, BEL, DEL, C1) would act on the terminal the message reaches.
-            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value):
-                escaped += "\\x" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+            // Other control characters (ESC, BEL, DEL, C1, bidi overrides) would act on the terminal.
+            case _ where TerminalText.isControl(scalar): escaped += TerminalText.escape(scalar)
             default: escaped.unicodeScalars.append(scalar)
             }
         }

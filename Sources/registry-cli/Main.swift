@@ -5,6 +5,9 @@ import Registry
 @main
 enum Main {
     static func main() {
+        // A file size limit (ulimit -f) then fails the write with EFBIG, reported as exit 74 with
+        // nothing left behind, instead of killing the process half-way through a file.
+        signal(SIGXFSZ, SIG_IGN)
         do {
             var command = try RegistryCommand.parseAsRoot()
             try command.run()

@@ -30,7 +30,22 @@ struct DatabaseOptions: ParsableArguments {
 
     /// Opens the registry read-only.
     func openForReading() throws -> Registry {
-        try Registry.open(at: databasePath, actor: "", access: .read)
+        try Self.refuseRedirectedOutput(databasePath: databasePath)
+        return try Registry.open(at: databasePath, actor: "", access: .read)
+    }
+
+    /// Stops before anything is printed when standard output or error was redirected into the
+    /// registry's own files. Standard error is then pointed at /dev/null first: the message
+    /// itself would be written into the registry.
+    static func refuseRedirectedOutput(databasePath: String) throws {
+        guard let (descriptor, file) = Registry.descriptorWritingIntoRegistry(at: databasePath, among: [1, 2]) else { return }
+        if descriptor == 2 {
+            let null = open("/dev/null", O_WRONLY)
+            if null >= 0 { dup2(null, 2); close(null) }
+        }
+        throw RegistryError.cannotCreate(
+            path: descriptor == 1 ? "standard output" : "standard error",
+            reason: "it is the registry's own file \(file); write the output elsewhere")
     }
 }
 
@@ -71,10 +86,15 @@ struct GlobalOptions: ParsableArguments {
         // forge a line of `audit log`, and a megabyte would be stored with every change.
         for (source, name) in [("--actor", actor), ("$REGISTRY_ACTOR", environmentActor)] {
             guard let name, !name.isEmpty else { continue }
-            if name.count > Self.actorMaximumLength {
-                throw ValidationError("\(source) is \(name.count) characters long; at most \(Self.actorMaximumLength) are allowed")
+            // Counted in scalars: a letter followed by 60,000 combining accents is one Character.
+            let length = name.unicodeScalars.count
+            if length > Self.actorMaximumLength {
+                throw ValidationError("\(source) is \(length) characters long; at most \(Self.actorMaximumLength) are allowed")
             }
-            if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            // Control and format characters (bidi overrides, separators) would disguise the name.
+            if name.unicodeScalars.contains(where: {
+                [.control, .format, .lineSeparator, .paragraphSeparator].contains($0.properties.generalCategory)
+            }) {
                 throw ValidationError("\(source) \(TerminalText.escaped(name)) holds a control character; use letters, digits and punctuation")
             }
             if actor != nil { break }  // the option wins; the variable is not used
@@ -85,6 +105,7 @@ struct GlobalOptions: ParsableArguments {
     /// stderr, and with --no-create a missing file is an error instead.
     func open(_ access: Registry.Access) throws -> Registry {
         let access = access == .writeOrCreate && !mayCreate ? .write : access
+        try DatabaseOptions.refuseRedirectedOutput(databasePath: databasePath)
         let registry = try Registry.open(at: databasePath, actor: actorName, access: access)
         if registry.created { Output.message("created a new registry at \(databasePath)") }
         return registry

@@ -5,9 +5,10 @@ import Registry
 enum Output {
     private nonisolated(unsafe) static var buffer: [UInt8] = []
 
-    /// Writes `text` and a newline to stdout (buffered; flushed at exit and when large).
+    /// Writes `text` and a newline to stdout (buffered; flushed at exit and when large); control
+    /// characters in it are shown escaped (`TerminalText`), its line breaks kept.
     static func line(_ text: String = "") {
-        buffer.append(contentsOf: text.utf8)
+        buffer.append(contentsOf: TerminalText.escapedKeepingLineBreaks(text).utf8)
         buffer.append(10)
         if buffer.count >= 1 << 16 { flush() }
     }
@@ -26,10 +27,11 @@ enum Output {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    /// Writes a message line to stderr.
+    /// Writes a message line to stderr, control characters escaped (values in messages come
+    /// from files and the registry).
     static func message(_ text: String) {
         flush()
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        FileHandle.standardError.write(Data((TerminalText.escapedKeepingLineBreaks(text) + "\n").utf8))
     }
 
     /// Prints an error as one line, plus a hint where one helps.
@@ -113,14 +115,17 @@ enum Output {
     }
 
     /// Prints rows as aligned columns as they come, for results of any size: the widths come from the
-    /// header and the first `sampleSize` rows, which are held until then; every later row is printed
+    /// header and the first `sampleSize` rows (or as many as hold `sampleBytes` of text, so a few huge
+    /// values cannot fill memory), which are held until then; every later row is printed
     /// at once with those widths (a longer cell overflows its column rather than being cut), so memory
     /// stays flat. Every cell, the header's too, is shown through `TerminalText.escaped`.
     struct StreamingTable {
         static let defaultSampleSize = 1_000
+        static let sampleBytes = 16 << 20
         private let sampleSize: Int
         private var widths: [Int]
         private var held: [[String]] = []
+        private var heldBytes = 0
         private var header: [String]?
 
         init(header: [String], sampleSize: Int = defaultSampleSize) {
@@ -140,7 +145,8 @@ enum Output {
                 widths[index] = max(widths[index], cell.count)
             }
             held.append(escaped)
-            if held.count >= sampleSize { printHeld() }
+            heldBytes += escaped.reduce(0) { $0 + $1.utf8.count }
+            if held.count >= sampleSize || heldBytes >= Self.sampleBytes { printHeld() }
         }
 
         /// Prints what is still held (the whole table when it has fewer than `sampleSize` rows).

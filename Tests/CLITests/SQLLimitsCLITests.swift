@@ -27,6 +27,18 @@ struct SQLLimitsCLITests {
         #expect(run.result.stderr.contains("--timeout"), "\(run.result.stderr)")
     }
 
+    @Test("one function call SQLite cannot interrupt is ended 2 s past --timeout, with exit 65 naming the limit")
+    func timeLimitInsideOneCall() throws {
+        let (_, cli) = try Self.registry()
+        // instr() over megabytes runs inside one VM step: the progress handler never gets a say.
+        let slow = "SELECT instr(printf('%.*c', 20000000, 'a'), printf('%.*c', 200000, 'a') || 'b')"
+        let run = try cli.runBounded(["sql", "--timeout", "1", "--format", "csv", slow])
+        #expect(!run.killed, "the statement ran until the harness killed it")
+        #expect(run.seconds < 15)
+        #expect(run.result.status == 65, "\(run.result.stderr)")
+        #expect(run.result.stderr.contains("time limit (1 s)"), "\(run.result.stderr)")
+    }
+
     @Test("a statement that needs more heap than --max-memory stops with exit 65 naming the memory limit")
     func memoryLimit() throws {
         let (_, cli) = try Self.registry()

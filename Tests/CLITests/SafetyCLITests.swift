@@ -78,11 +78,11 @@ struct SafetyCLITests {
 
     // MARK: - Atomic outputs
 
-    /// Runs the binary with writes limited to `bytes` per file (a full disk as the process sees it:
-    /// a write past it fails with EFBIG instead of killing the process).
+    /// Runs the binary with writes limited to `bytes` per file (a full disk as the process sees it;
+    /// the registry ignores SIGXFSZ, so a write past it fails with EFBIG instead of killing it).
     static func withFileSizeLimit(_ cli: CLI, _ bytes: Int, _ arguments: [String]) throws -> CLI.Result {
         let quoted = ([CLI.binary] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
-        return try cli.run(["-c", "trap '' XFSZ; exec prlimit --fsize=\(bytes) -- " + quoted.joined(separator: " ")],
+        return try cli.run(["-c", "exec prlimit --fsize=\(bytes) -- " + quoted.joined(separator: " ")],
                            executable: "/bin/sh")
     }
 
@@ -218,7 +218,9 @@ struct SafetyCLITests {
 
     @Test("a scratch file a killed import left (empty, or an SQLite file) is removed and the import goes on")
     func leftoverScratchIsRemoved() throws {
-        for leftover in [Data(), Data("SQLite format 3\u{0}".utf8) + Data(count: 4_080)] {
+        // Empty (killed as soon as it was made), or an SQLite file with the scratch's application id ("RSCH").
+        let header = Data("SQLite format 3\u{0}".utf8) + Data(count: 52) + Data([0x52, 0x53, 0x43, 0x48])
+        for leftover in [Data(), header + Data(count: 4_024)] {
             let scratch = Scratch()
             let cli = CLI(scratch: scratch)
             #expect(try cli.run("init").status == 0)
@@ -228,6 +230,21 @@ struct SafetyCLITests {
             #expect(try ReliabilityCLITests.count(cli) == 12)
             #expect(!FileManager.default.fileExists(atPath: cli.directory + "/registry.sqlite-search"))
         }
+    }
+
+    @Test("another registry named <db>-search is not a leftover: the import stops with 73 and it is kept whole")
+    func otherRegistryAtScratchPath() throws {
+        var cli = CLI(scratch: Scratch())
+        cli.environment["REGISTRY_DB"] = cli.directory + "/a.sqlite-search"
+        #expect(try cli.run("import", "entities", WorkflowCLITests.examples).status == 0)
+        let before = try Broken.digest(cli)
+        var main = cli
+        main.environment["REGISTRY_DB"] = cli.directory + "/a.sqlite"
+        let result = try main.run("import", "entities", WorkflowCLITests.examples)
+        #expect(result.status == 73, "\(result.stderr)")
+        #expect(result.stderr.contains("a.sqlite-search: cannot create: the first import's search index is built here, "
+            + "but the path holds a file that is not a search index"), "\(result.stderr)")
+        #expect(try Broken.digest(cli) == before)
     }
 
     @Test("a link planted at <db>-search while first imports run never sends the index outside (100 tries)")
@@ -262,10 +279,10 @@ struct SafetyCLITests {
 
     // MARK: - Database paths
 
-    @Test("--db is a path, never an SQLite URI: `file:…?mode=memory` is a file that keeps what is written")
-    func databaseURIIsAPath() throws {
+    @Test("--db is a path, never an SQLite URI or in-memory database: what is written is kept in that file",
+          arguments: ["file:u.sqlite?mode=memory", ":memory:"])
+    func databaseURIIsAPath(name: String) throws {
         let cli = CLI(scratch: Scratch())
-        let name = "file:u.sqlite?mode=memory"
         let added = try cli.run("entity", "add", "--db", name, "--kind", "cis", "--name", "CIS Pamięć", "--teryt", "2862011")
         #expect(added.status == 0, "\(added.stderr)")
         #expect(added.stderr.contains("created a new registry at"), "\(added.stderr)")
@@ -323,6 +340,68 @@ struct SafetyCLITests {
         #expect(!again.stderr.contains("created"), "\(again.stderr)")
     }
 
+    @Test("an empty --db is refused with exit 66")
+    func emptyDatabasePath() throws {
+        let cli = CLI(scratch: Scratch())
+        let result = try cli.run("entity", "add", "--db", "", "--kind", "cis", "--name", "X", "--teryt", "2862011")
+        #expect(result.status == 66, "\(result.stderr)")
+        #expect(try Self.listing(cli.directory).isEmpty)
+    }
+
+    // MARK: - Redirections and replaced outputs
+
+    @Test("-o /dev/stdout writes into the stream the shell redirected, not over the file behind it")
+    func devStdoutIsTheStream() throws {
+        let (cli, _) = try Broken.seeded()
+        let script = "{ echo HEADER; '\(CLI.binary)' export entities -o /dev/stdout; echo FOOTER; } > combined.txt"
+        let result = try cli.run(["-c", script], executable: "/bin/sh")
+        #expect(result.status == 0, "\(result.stderr)")
+        let text = try String(contentsOfFile: cli.directory + "/combined.txt", encoding: .utf8)
+        #expect(text.hasPrefix("HEADER\nid,kind,name"), "\(text.prefix(80))")
+        #expect(text.hasSuffix("FOOTER\n"))
+        #expect(text.contains("Warmianka"))
+    }
+
+    @Test("standard output or error opened onto the registry is refused with exit 73 before anything is written")
+    func redirectedOntoRegistry() throws {
+        let (cli, before) = try Broken.seeded()
+        for (redirection, stream) in [("1<>registry.sqlite", "standard output"), ("2<>registry.sqlite-wal", "standard error")] {
+            for command in ["export entities", "query --format csv", "sql 'SELECT 1'", "entity add --kind kgw --name K"] {
+                // Standard error goes to err.txt unless it is the one opened onto the registry.
+                let errors = stream == "standard output" ? " 2>>err.txt" : ""
+                let result = try cli.run(["-c", "exec '\(CLI.binary)' \(command) \(redirection)\(errors)"], executable: "/bin/sh")
+                #expect(result.status == 73, "\(command) \(redirection)")
+                if stream == "standard output" {
+                    let errors = try String(contentsOfFile: cli.directory + "/err.txt", encoding: .utf8)
+                    #expect(errors.contains("standard output: cannot create: it is the registry's own file"), "\(errors)")
+                }
+            }
+        }
+        try Broken.expectUnchanged(cli, before, "redirected output")
+    }
+
+    @Test("an export over a private file keeps it private")
+    func replacedOutputKeepsMode() throws {
+        let (cli, _) = try Broken.seeded()
+        FileManager.default.createFile(atPath: cli.directory + "/private.csv", contents: Data("old".utf8))
+        chmod(cli.directory + "/private.csv", 0o600)
+        #expect(try cli.run("export", "entities", "-o", "private.csv").status == 0)
+        #expect(try Self.mode(cli.directory + "/private.csv") == 0o600)
+        #expect(try String(contentsOfFile: cli.directory + "/private.csv", encoding: .utf8).contains("Warmianka"))
+    }
+
+    @Test("--rejects naming the file being imported is refused with exit 73; the file is kept")
+    func rejectsOntoInput() throws {
+        let (cli, before) = try Broken.seeded()
+        let input = "nazwa;forma prawna;nip\nA;fundacja;123\nB;fundacja;5260250274\n"
+        FileManager.default.createFile(atPath: cli.directory + "/in.csv", contents: Data(input.utf8))
+        let result = try cli.run("import", "entities", "in.csv", "--on-error", "skip", "--rejects", "in.csv")
+        #expect(result.status == 73, "\(result.stderr)")
+        #expect(result.stderr.contains("in.csv: cannot create: it is the file being imported"), "\(result.stderr)")
+        #expect(try String(contentsOfFile: cli.directory + "/in.csv", encoding: .utf8) == input)
+        try Broken.expectUnchanged(cli, before, "rejects onto input")
+    }
+
     // MARK: - Terminal and log safety
 
     @Test("--actor and $REGISTRY_ACTOR: at most 100 characters, no control characters, else exit 64; nothing written")
@@ -334,6 +413,8 @@ struct SafetyCLITests {
             (String(repeating: "a", count: 101), nil, "--actor is 101 characters long; at most 100 are allowed"),
             ("anna\u{1b}[2J", nil, "--actor anna\\x1b[2J holds a control character"),
             (nil, "ghost\r", "$REGISTRY_ACTOR ghost\\r holds a control character"),
+            ("a" + String(repeating: "\u{301}", count: 200), nil, "--actor is 201 characters long"),
+            ("anna\u{202E}annA", nil, "--actor anna\\u{202e}annA holds a control character"),
         ]
         for (actor, environment, message) in cases {
             var run = cli
@@ -369,6 +450,15 @@ struct SafetyCLITests {
         let json = try cli.run("entity", "show", id, "--format", "json")
         let object = try #require(try json.stdout.json() as? [String: Any])
         #expect(object["name"] as? String == name)
+        // A report's change lines, and what an import says about a file's header.
+        let report = try cli.run("report", "changes", "--from", "2020-01-01")
+        #expect(report.stdout.contains("Spółdzielnia \\x1b[2J\\x07Echo\\rX"), "\(report.stdout)")
+        #expect(!report.stdout.unicodeScalars.contains { $0 == "\u{1b}" })
+        FileManager.default.createFile(atPath: cli.directory + "/h.csv",
+                                       contents: Data("nazwa;forma prawna;Uwagi\u{1b}[31m\nKGW Łąka;kgw;x\n".utf8))
+        let imported = try cli.run("import", "entities", "h.csv")
+        #expect(imported.stderr.contains("Uwagi\\x1b[31m"), "\(imported.stderr)")
+        #expect(!imported.stderr.unicodeScalars.contains { $0 == "\u{1b}" })
         let missing = try cli.run("entity", "show", "\u{1b}]0;owned\u{07}")
         #expect(missing.status == 65)
         #expect(missing.stderr.contains("\\x1b]0;owned\\x07"), "\(missing.stderr)")

@@ -74,31 +74,32 @@ public final class Database {
     }
 
     private init(path given: String, access: Access, busyTimeoutMilliseconds: Int32, scratch: Bool) throws {
-        // SQLite reads a name starting with `file:` as a URI (this build enables them), where
-        // `?mode=memory` would keep nothing: a path is always a path.
-        let path = given.hasPrefix("file:") ? "./" + given : given
-        self.path = path
-        let exists = try Self.isRegularFile(path)
+        guard !given.isEmpty else { throw RegistryError.fileNotFound(path: "(an empty path)") }
+        self.path = given
+        // SQLite reads `file:…` as a URI (this build enables them) and `:memory:` as no file at all,
+        // where writes would report success and keep nothing: what SQLite opens is always a path.
+        let path = given.hasPrefix("/") ? given : "./" + given
+        let exists = try Self.isRegularFile(given)
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         // A scratch file is made by this process: a link found there was put by someone else.
         if scratch { flags |= SQLITE_OPEN_NOFOLLOW }
         switch access {
         case .readOnly:
-            guard exists else { throw RegistryError.fileNotFound(path: path) }
+            guard exists else { throw RegistryError.fileNotFound(path: given) }
             flags |= SQLITE_OPEN_READONLY
         case .readWrite:
-            guard exists else { throw RegistryError.fileNotFound(path: path) }
+            guard exists else { throw RegistryError.fileNotFound(path: given) }
             flags |= SQLITE_OPEN_READWRITE
         case .readWriteCreate:
             flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
-            if !exists { try Self.createPrivateFile(path) }
+            if !exists { try Self.createPrivateFile(given) }
         }
         _ = Self.configured
-        var handle = try Self.connect(path: path, flags: flags, access: access, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+        var handle = try Self.connect(path: path, named: given, flags: flags, access: access, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
         if access == .readOnly, sqlite3_exec(handle, Self.firstRead, nil, nil, nil) == Self.readOnlyRollback {
             sqlite3_close_v2(handle)
             Self.rollBackInterruptedWrite(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
-            handle = try Self.connect(path: path, flags: flags, access: access, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+            handle = try Self.connect(path: path, named: given, flags: flags, access: access, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
         }
         self.handle = handle
         self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
@@ -142,13 +143,14 @@ public final class Database {
     }
 
     /// Opens a connection that waits up to `busyTimeoutMilliseconds` for other connections' locks.
-    private static func connect(path: String, flags: Int32, access: Access, busyTimeoutMilliseconds: Int32) throws -> OpaquePointer {
+    private static func connect(path: String, named name: String? = nil, flags: Int32, access: Access,
+                                busyTimeoutMilliseconds: Int32) throws -> OpaquePointer {
         var handle: OpaquePointer?
         let code = sqlite3_open_v2(path, &handle, flags, nil)
         guard code == SQLITE_OK, let handle else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             sqlite3_close_v2(handle)
-            throw Self.openError(path: path, code: code, message: message, access: access)
+            throw Self.openError(path: name ?? path, code: code, message: message, access: access)
         }
         sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
         return handle
@@ -166,7 +168,6 @@ public final class Database {
     }
 
     /// True unless the database lives in memory (or in a temporary file SQLite names itself).
-    var isFileBacked: Bool { !path.isEmpty && path != ":memory:" }
 
     static func fileExists(_ path: String) -> Bool {
         var info = stat()
@@ -312,7 +313,7 @@ public final class Database {
     /// `synchronous` goes from FULL to EXTRA meanwhile: in rollback mode a commit is the journal's
     /// deletion, which only a sync of the directory makes survive a power cut.
     func leaveWALForBulkWrite() -> Bool {
-        guard isFileBacked, !isInTransaction else { return false }
+        guard !isInTransaction else { return false }
         // A read first: a connection's idea of the mode is what it last read, and another
         // connection may have changed the file since.
         guard (try? execute(Self.firstRead)) != nil else { return false }

@@ -52,9 +52,14 @@ final class SearchBuild: @unchecked Sendable {
     /// The scratch file beside the registry at `registryPath`.
     static func scratchPath(besideRegistryAt registryPath: String) -> String { registryPath + scratchSuffix }
 
-    /// Deletes a scratch file a killed build left beside the registry. Anything else there (a
-    /// link, a folder, a file of another user or that is not an SQLite database) is not the
-    /// registry's to delete, and a build in its place could be sent elsewhere: refused.
+    /// The SQLite header's application id a scratch file carries from its first write ("RSCH"):
+    /// what tells a killed build's leftover from another database that happens to have its name.
+    static let applicationID: Int32 = 0x5253_4348
+
+    /// Deletes a scratch file a killed build left beside the registry: empty (killed as soon as it
+    /// was made) or an SQLite file with `applicationID`. Anything else there (a link, a folder,
+    /// another user's file, another database) is not the registry's to delete, and a build in its
+    /// place could be sent elsewhere: refused.
     static func removeLeftover(besideRegistryAt registryPath: String) throws {
         let path = scratchPath(besideRegistryAt: registryPath)
         var info = stat()
@@ -67,8 +72,8 @@ final class SearchBuild: @unchecked Sendable {
             problem = "not a regular file"
         } else if info.st_uid != geteuid() {
             problem = "a file of another user"
-        } else if info.st_size > 0 && !isSQLiteFile(path) {
-            problem = "not a search index"
+        } else if info.st_size > 0 && !isLeftover(path) {
+            problem = "a file that is not a search index"
         } else {
             problem = nil
         }
@@ -80,11 +85,14 @@ final class SearchBuild: @unchecked Sendable {
         unlink(path)
     }
 
-    private static func isSQLiteFile(_ path: String) -> Bool {
+    private static func isLeftover(_ path: String) -> Bool {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
-        let header = (try? handle.read(upToCount: 16)) ?? Data()
-        return header == Data("SQLite format 3\u{0}".utf8)
+        let header = [UInt8]((try? handle.read(upToCount: 72)) ?? Data())
+        // The application id sits at offset 68 of SQLite's header, big-endian.
+        guard header.count == 72, header.starts(with: Array("SQLite format 3\u{0}".utf8)) else { return false }
+        let id = header[68..<72].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        return Int32(bitPattern: id) == applicationID
     }
 
     /// Creates the scratch file beside the registry at `registryPath` with the registry's own index
@@ -104,6 +112,7 @@ final class SearchBuild: @unchecked Sendable {
         }
         self.scratch = scratch
         do {
+            try scratch.execute("PRAGMA application_id = \(Self.applicationID)")
             try scratch.execute(tableSQL)
             try scratch.execute("INSERT INTO entity_search (entity_search, rank) VALUES ('automerge', \(Self.automerge))")
         } catch {

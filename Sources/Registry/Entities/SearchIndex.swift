@@ -84,7 +84,7 @@ final class SearchIndex {
     /// A file that appears at the scratch path meanwhile (someone else's) stops the import: the
     /// index is not written where another can read it.
     func beginBuilding() throws {
-        guard deferred != nil, build == nil, database.isFileBacked,
+        guard deferred != nil, build == nil,
               let sql = try? Self.tableSQL(database),
               // FTS5 options (automerge, pgsz, …) shape the index; the scratch table would not have them.
               (try? database.scalarInt("SELECT count(*) FROM entity_search_config WHERE k <> 'version'")) == 0
@@ -101,7 +101,7 @@ final class SearchIndex {
     /// whole index). Imports call this inside their write transaction, and only a writer uses the
     /// file, so no other process can be building in it.
     func removeLeftoverBuild() throws {
-        guard build == nil, database.isFileBacked else { return }
+        guard build == nil else { return }
         try SearchBuild.removeLeftover(besideRegistryAt: database.path)
     }
 

@@ -84,6 +84,14 @@ public final class OutputSink {
         buffer.removeAll(keepingCapacity: true)
     }
 
+    /// Writes out what is buffered and, for a file, flushes it to disk without putting it in place
+    /// yet: what is left to `finish` can then hardly fail (an import syncs its rejects file before
+    /// its commit and puts it in place after).
+    public func sync() throws {
+        try flush()
+        try file?.sync()
+    }
+
     /// Writes out what is buffered and, for a file, puts it in place: the output is complete.
     public func finish() throws {
         try flush()

@@ -20,6 +20,11 @@ public struct CSVWriter {
         try sink.write(fields.map { CSVField.quoted($0, delimiter: delimiter) }.joined(separator: separator) + lineEnding)
     }
 
+    /// Writes out what is buffered and flushes it to disk, not yet in place.
+    public mutating func sync() throws {
+        try sink.sync()
+    }
+
     /// Writes out what is buffered and puts the file in place.
     public mutating func close() throws {
         try sink.finish()

@@ -17,6 +17,9 @@ extension Registry {
         defer { withExtendedLifetime(spool) {} }
         let source = spool?.path ?? path
         let name = spool?.name ?? path
+        if let rejects = options.rejectsPath, let input = FileIdentity(path: source), FileIdentity(path: rejects) == input {
+            throw RegistryError.cannotCreate(path: rejects, reason: "it is the file being imported; write the rejects elsewhere")
+        }
         let digest = FileDigest.Background(path: source)  // while the reader checks the encoding
         let opened = Result { try CSVReader(path: source, name: name, delimiter: options.delimiter, encoding: options.encoding) }
         let sha256 = try digest.value()  // a file that cannot be read is reported by the digest first
@@ -72,7 +75,7 @@ extension Registry {
             try RejectsFile(path: path, protecting: database.path, header: header, delimiter: reader.delimiter)
         }
         var phases = PhaseClock()
-        let large = !options.dryRun && database.isFileBacked && (reader.totalBytes ?? 0) >= Self.bulkWriteBytes
+        let large = !options.dryRun && (reader.totalBytes ?? 0) >= Self.bulkWriteBytes
         // A large first load writes its rows once, through a rollback journal (Benchmarks/README, item 41).
         let rollbackJournal = try large && importer.wouldLoadIntoEmptyRegistry() && database.leaveWALForBulkWrite()
         defer { if rollbackJournal { database.returnToWAL() } }
@@ -152,6 +155,8 @@ extension Registry {
                 report.batchID = batchID
                 try recordBatch(report, batch: batch, target: schema.target, sha256: sha256,
                                 options: options, summary: importer.auditSummary, context: context)
+                // On disk before the rows are committed, so that putting it in place after can hardly fail.
+                try rejects?.sync()
                 return report
             }
             phases.end("audit and commit")

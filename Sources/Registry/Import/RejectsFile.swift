@@ -19,6 +19,11 @@ struct RejectsFile {
         try writer.write(fields.map(SpreadsheetCell.reguarded) + [SpreadsheetCell.guarded(error)])
     }
 
+    /// Flushes the file to disk (see `OutputSink.sync`).
+    mutating func sync() throws {
+        try writer.sync()
+    }
+
     mutating func close() throws {
         try writer.close()
     }

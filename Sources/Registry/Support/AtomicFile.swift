@@ -8,10 +8,11 @@ import Darwin
 /// A file written completely or not at all: the bytes go to a file with no name in the target's
 /// folder, which takes the target's name (replacing what was there) only when `commit` has
 /// flushed it to disk. A failure, a kill or a power cut leaves the previous file as it was and no
-/// partial file behind.
+/// partial file behind. Where the file system cannot make a file with no name, a hidden named
+/// one is used (`.NAME.<id>.tmp`, removed on failure; only a kill can leave it).
 ///
-/// A target that exists and is not a regular file (`/dev/stdout`, a pipe) cannot be replaced:
-/// it is written directly.
+/// A target that is not a regular file (a device, a pipe, `/dev/stdout`) cannot be replaced: it
+/// is written directly.
 final class AtomicFile {
     /// The path the caller named, for messages.
     let path: String
@@ -19,57 +20,99 @@ final class AtomicFile {
     let descriptor: Int32
     /// The file to replace (a link named as the target is followed); nil when writing directly.
     private let target: String?
+    /// The hidden named file, where no unnamed one could be made.
+    private let temporaryPath: String?
+    private var synced = false
     private var done = false
+    /// Off in tests, to take the path of file systems that cannot make a file with no name.
+    nonisolated(unsafe) static var usesUnnamedFiles = true
 
-    /// Opens a new file for `path`; `mode` (less the umask) is what the finished file gets.
+    /// Opens a new file for `path`; `mode` (less the umask) is what a new file gets. A file that
+    /// is replaced keeps its mode and owner, and one the user may not write is refused.
     init(path: String, mode: mode_t = 0o666) throws {
         self.path = path
+        // /dev/stdout, /dev/fd/N and the like name a descriptor this process already has: write to
+        // it, not to the file it may be redirected to, which would be replaced whole.
+        if let inherited = Self.inheritedDescriptor(path) {
+            descriptor = dup(inherited)
+            guard descriptor >= 0 else { throw RegistryError.cannotCreate(path: path, reason: PrivateFile.lastError) }
+            target = nil
+            temporaryPath = nil
+            return
+        }
         var info = stat()
-        if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+        let exists = stat(path, &info) == 0
+        if exists, info.st_mode & S_IFMT != S_IFREG || path.hasPrefix("/dev/") || path.hasPrefix("/proc/") {
             guard info.st_mode & S_IFMT != S_IFDIR else {
                 throw RegistryError.cannotCreate(path: path, reason: "it is a directory")
             }
-            let descriptor = open(path, O_WRONLY | O_CLOEXEC)
+            descriptor = open(path, O_WRONLY | O_CLOEXEC)
             guard descriptor >= 0 else { throw RegistryError.cannotCreate(path: path, reason: PrivateFile.lastError) }
-            self.descriptor = descriptor
-            self.target = nil
+            target = nil
+            temporaryPath = nil
             return
+        }
+        if exists, access(path, W_OK) != 0 {
+            throw RegistryError.cannotCreate(path: path, reason: "the existing file may not be written (\(PrivateFile.lastError))")
         }
         // A link named as the output is followed, as writing through it would.
         let target = Self.resolved(path)
         let folder = (target as NSString).deletingLastPathComponent
-        do {
-            descriptor = try PrivateFile.anonymous(in: folder.isEmpty ? "." : folder, mode: 0o600)
-        } catch RegistryError.cannotCreate(_, let reason) {
-            throw RegistryError.cannotCreate(path: path, reason: reason)
+        var temporaryPath: String?
+        var descriptor = !Self.usesUnnamedFiles ? -1
+            : open(folder.isEmpty ? "." : folder, PrivateFile.temporaryFileFlag | O_RDWR | O_CLOEXEC, mode)
+        if descriptor < 0 {
+            let named = PrivateFile.temporaryName(beside: target)
+            do {
+                descriptor = try PrivateFile.create(named, mode: mode)
+            } catch RegistryError.cannotCreate(_, let reason) {
+                throw RegistryError.cannotCreate(path: path, reason: reason)
+            }
+            temporaryPath = named
         }
+        if exists {
+            // Replaced, not loosened: a file made private or another owner's stays so.
+            fchmod(descriptor, info.st_mode & 0o7777)
+            _ = fchown(descriptor, info.st_uid, info.st_gid)
+        }
+        self.descriptor = descriptor
         self.target = target
-        // The mode the finished file gets: what a plain open would have given it.
-        let mask = umask(0)
-        umask(mask)
-        fchmod(descriptor, mode & ~mask)
+        self.temporaryPath = temporaryPath
     }
 
-    deinit {
-        if !done { close(descriptor) }
+    deinit { discard() }
+
+    /// Flushes the file to disk, without giving it its name yet (see `commit`).
+    func sync() throws {
+        guard !done, !synced, target != nil else { return }
+        guard fsync(descriptor) == 0 else { throw Self.writeError(path: path) }
+        synced = true
     }
 
     /// Flushes the file to disk and gives it the target's name.
     func commit() throws {
         guard !done else { return }
+        try sync()
         done = true
         defer { close(descriptor) }
         guard let target else { return }
-        guard fsync(descriptor) == 0 else { throw Self.writeError(path: path) }
-        let temporary = PrivateFile.temporaryName(beside: target)
-        // The unnamed file gets a name of its own, then takes the target's in one step.
-        guard linkat(AT_FDCWD, PrivateFile.path(of: descriptor), AT_FDCWD, temporary, AT_SYMLINK_FOLLOW) == 0 else {
-            throw RegistryError.cannotCreate(path: path, reason: PrivateFile.lastError)
-        }
-        guard rename(temporary, target) == 0 else {
-            let reason = PrivateFile.lastError
-            unlink(temporary)
-            throw RegistryError.cannotCreate(path: path, reason: reason)
+        if let temporaryPath {
+            guard rename(temporaryPath, target) == 0 else {
+                let reason = PrivateFile.lastError
+                unlink(temporaryPath)
+                throw RegistryError.cannotCreate(path: path, reason: reason)
+            }
+        } else {
+            // The unnamed file gets a name of its own, then takes the target's in one step.
+            let temporary = PrivateFile.temporaryName(beside: target)
+            guard linkat(AT_FDCWD, PrivateFile.path(of: descriptor), AT_FDCWD, temporary, AT_SYMLINK_FOLLOW) == 0 else {
+                throw RegistryError.cannotCreate(path: path, reason: PrivateFile.lastError)
+            }
+            guard rename(temporary, target) == 0 else {
+                let reason = PrivateFile.lastError
+                unlink(temporary)
+                throw RegistryError.cannotCreate(path: path, reason: reason)
+            }
         }
         Self.syncFolder(of: target)
     }
@@ -79,6 +122,20 @@ final class AtomicFile {
         guard !done else { return }
         done = true
         close(descriptor)
+        if let temporaryPath { unlink(temporaryPath) }
+    }
+
+    /// The descriptor that `/dev/stdout`, `/dev/stderr`, `/dev/fd/N` or `/proc/self/fd/N` names.
+    static func inheritedDescriptor(_ path: String) -> Int32? {
+        switch path {
+        case "/dev/stdout": return 1
+        case "/dev/stderr": return 2
+        default:
+            for prefix in ["/dev/fd/", "/proc/self/fd/"] where path.hasPrefix(prefix) {
+                return Int32(path.dropFirst(prefix.count))
+            }
+            return nil
+        }
     }
 
     /// `path` with its links followed, as far as they exist.

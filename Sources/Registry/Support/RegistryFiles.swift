@@ -43,6 +43,12 @@ struct RegistryFiles {
         }
     }
 
+    /// The registry's file (or companion) an open descriptor writes into, if any.
+    func file(openAs descriptor: Int32) -> String? {
+        guard let output = FileIdentity(descriptor: descriptor) else { return nil }
+        return paths.first { FileIdentity(path: $0) == output }
+    }
+
     /// `path` as an absolute path with the folder's links followed (the file itself need not exist).
     static func canonical(_ path: String) -> String {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path

@@ -154,6 +154,7 @@ struct CertCommand: ParsableCommand {
                 for event in history.events {
                     var line = "  \(event.effectiveOn)  \(event.type.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0))"
                     if let to = event.validTo { line += "  valid to \(to)" }
+                    // One line per event: a line break in a value must not start another.
                     if let decision = event.decisionNo { line += "  decision \(TerminalText.escaped(decision))" }
                     if let issuer = event.issuer { line += "  \(TerminalText.escaped(issuer))" }
                     if let reason = event.reason { line += "  (\(TerminalText.escaped(reason)))" }

@@ -16,7 +16,8 @@ struct InitCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        let report = try Registry.migrate(at: global.databasePath, actor: global.actorName)
+        let report = try Registry.migrate(at: global.databasePath, actor: global.actorName, create: global.mayCreate)
+        if report.created { Output.message("created a new registry at \(global.databasePath)") }
         if let backup = report.backupPath { Output.message("backup written to \(backup)") }
         if report.applied.isEmpty {
             Output.message("\(global.databasePath) is up to date (schema version \(report.toVersion))")

@@ -17,8 +17,9 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let registry = try database.openForReading()
         let report = try registry.check()
-        for notice in report.notices { Output.line("notice: \(notice)") }
-        for problem in report.problems { Output.line("problem: \(problem)") }
+        // One line each: names in them are the registry's data, shown escaped.
+        for notice in report.notices { Output.line("notice: " + TerminalText.escaped(notice)) }
+        for problem in report.problems { Output.line("problem: " + TerminalText.escaped(problem)) }
         if !report.isHealthy {
             Output.flush()
             Output.message("registry: \(report.problems.count) problem(s) found")

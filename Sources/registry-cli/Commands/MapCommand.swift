@@ -129,7 +129,8 @@ struct ReportCommand: ParsableCommand {
             }
             text += "\n"
             text += report.changes.isEmpty ? "No entity appeared, closed, moved or changed kind.\n"
-                : report.changes.map(\.line).joined(separator: "\n") + "\n"
+                // One line per change: a line break or escape sequence in a name is shown, not obeyed.
+                : report.changes.map { TerminalText.escaped($0.line) }.joined(separator: "\n") + "\n"
             return text
         }
 

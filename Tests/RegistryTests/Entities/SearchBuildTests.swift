@@ -153,8 +153,8 @@ struct SearchBuildTests {
             (ImportTarget.entities, Self.file(test, "more.csv", rows: Self.rows(25))),
             (.certificates, test.directory.write("c.csv", "NIP;scheme;event;valid_from;decision_no;scope\n\(Generated.nip(1));zakup-prospoleczny;granted;2026-01-05;ZP/1/2026;catering\n")),
         ] {
-            // What a killed build leaves: an SQLite file (its header, then pages).
-            #expect(FileManager.default.createFile(atPath: scratch, contents: Data("SQLite format 3\u{0}".utf8) + Data(repeating: 7, count: 4080)))
+            // What a killed build leaves: an SQLite file whose header carries the scratch's application id.
+            #expect(FileManager.default.createFile(atPath: scratch, contents: Self.leftoverHeader + Data(repeating: 7, count: 4024)))
             let report = try test.registry.importFile(file, options: ImportOptions(target: target))
             #expect(report.rejected == 0, "\(report.errors)")
             #expect(!FileManager.default.fileExists(atPath: scratch), "after an import of \(target)")
@@ -184,6 +184,24 @@ struct SearchBuildTests {
             var info = stat()
             #expect(lstat(scratch, &info) == 0, "\(planted): what was there is left alone")
         }
+    }
+
+    /// The first 72 bytes of a scratch file: SQLite's magic, then the application id at offset 68.
+    static let leftoverHeader = Data("SQLite format 3\u{0}".utf8) + Data(count: 52)
+        + withUnsafeBytes(of: UInt32(bitPattern: SearchBuild.applicationID).bigEndian) { Data($0) }
+
+    @Test("another database at the scratch path (a registry named like it) is not a leftover: refused, kept")
+    func otherDatabaseKept() throws {
+        let test = try TestRegistry()
+        let other = try Registry.open(at: test.path + "-search", actor: "tester", access: .writeOrCreate)
+        _ = try other.importFile(Self.file(test, "other.csv", rows: Self.rows(20)), options: ImportOptions(target: .entities))
+        #expect {
+            try test.registry.importFile(Self.file(test, rows: Self.rows(30)), options: ImportOptions(target: .entities))
+        } throws: { error in
+            guard case let RegistryError.cannotCreate(path, reason) = error else { return false }
+            return path == test.path + "-search" && reason.contains("a file that is not a search index")
+        }
+        #expect(try other.database.scalarInt("SELECT count(*) FROM entities") == 20)
     }
 
     @Test("the scratch file is created 0600, and a file put in its place during the build is never read")
