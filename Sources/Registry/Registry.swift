@@ -18,6 +18,8 @@ public final class Registry {
     /// Searches of registries with at least this many entities rank on several connections at once
     /// (below it, opening them costs more than it saves); tests lower it.
     var searchPartitionMinimum: Int64 = 100_000
+    /// How the last search ranked its matches; for tests.
+    var lastSearchPlan: SearchPlan?
     /// How often the last import's writeback thread wrote its file out (nil: none ran); for tests.
     var lastWritebackRounds: Int?
     /// Whether opening made a new registry (the file was missing or empty).

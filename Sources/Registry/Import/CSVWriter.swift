@@ -17,6 +17,8 @@ public struct CSVWriter {
     /// Writes one record.
     public mutating func write(_ fields: [String]) throws {
         let separator = String(delimiter)
+        // A lone empty field would make a blank line, which readers skip: quoted, it stays a record.
+        if fields == [""] { return try sink.write("\"\"" + lineEnding) }
         try sink.write(fields.map { CSVField.quoted($0, delimiter: delimiter) }.joined(separator: separator) + lineEnding)
     }
 

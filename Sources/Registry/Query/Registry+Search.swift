@@ -24,14 +24,19 @@ extension Registry {
             conditions.append("e.teryt >= ?\(values.count - 1) AND e.teryt < ?\(values.count)")
         }
         let weights = "10.0, 2.0, 1.0, 1.0, 3.0"
+        lastSearchPlan = .oneConnection
         if conditions.isEmpty, let limit, let parts = try searchPartitions() {
             let ranking = PartitionedRanking(
                 path: database.path, match: match, phrases: SearchText.phrases(text), limit: max(0, limit), weights: weights)
-            // Should the extra connections fail (no file descriptors left, say), one connection answers.
-            if let found = try? ranking.run(parts: parts.count, lastRowid: parts.lastRowid) {
+            // A connection that fails to open or rank is an error like any other (hiding it would
+            // hide a broken partitioned path behind the slower one); only a registry that kept
+            // changing under the parts is answered by one connection.
+            if let found = try ranking.run(parts: parts.count, lastRowid: parts.lastRowid) {
+                lastSearchPlan = .partitioned(connections: parts.count)
                 for (entity, rank) in found { try body(entity, rank) }
                 return
             }
+            lastSearchPlan = .oneConnectionAfterPartitionRetries(connections: parts.count)
         }
         let columns = EntityStore.columns.split(separator: ",")
             .map { "e." + $0.trimmed }.joined(separator: ", ")

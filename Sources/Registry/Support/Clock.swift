@@ -24,7 +24,11 @@ public struct Clock: Sendable {
 public enum Timestamp {
     /// Formats `date` as `YYYY-MM-DDTHH:MM:SS.ffffffZ`.
     public static func format(_ date: Date) -> String {
-        let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded(.down))
+        format(micros: Int64((date.timeIntervalSince1970 * 1_000_000).rounded(.down)))
+    }
+
+    /// Formats an instant given in microseconds since 1970-01-01T00:00:00Z.
+    static func format(micros: Int64) -> String {
         let seconds = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
         let fraction = micros - seconds * 1_000_000
         let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
@@ -57,20 +61,31 @@ public enum Timestamp {
             _ = try validDate(trimmed, field: field, original: text)
             return trimmed + (day == .end ? "T23:59:59.999999Z" : "T00:00:00.000000Z")
         }
-        let formatter = ISO8601DateFormatter()
-        for options: ISO8601DateFormatter.Options in [
-            [.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime],
-        ] {
-            formatter.formatOptions = options
-            if let date = formatter.date(from: trimmed) { return format(date) }
-        }
-        // Without a zone, the time is taken as UTC, like every stored stamp.
-        for suffix in [":00Z", "Z"] {
-            formatter.formatOptions = [.withInternetDateTime]
-            if let date = formatter.date(from: trimmed + suffix) { return format(date) }
-        }
-        throw RegistryError.invalidValue(
+        // The whole text must have this shape: a parser that stops early would take
+        // `…T15:40:01Zjunk` for a time.
+        let shape = /([0-9]{4}-[0-9]{2}-[0-9]{2})T([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]{1,9}))?)?(Z|[+-][0-9]{2}:[0-9]{2})?/
+        let refusal = RegistryError.invalidValue(
             field: field, value: text, rule: "must be a date (YYYY-MM-DD) or a UTC time (YYYY-MM-DDTHH:MM[:SS]Z)")
+        guard let match = trimmed.wholeMatch(of: shape),
+              let hour = Int(match.2), let minute = Int(match.3), hour < 24, minute < 60
+        else { throw refusal }
+        let date = String(match.1)
+        _ = try validDate(date, field: field, original: text)
+        guard let local = LocalDate(iso: date) else { throw refusal }
+        let second = match.4.flatMap { Int($0) } ?? 0
+        guard second < 60 else { throw refusal }
+        // Microseconds: further digits are dropped, as `format` drops them.
+        let fraction = match.5.map { String($0.prefix(6)) } ?? ""
+        let micros = Int64(fraction + String(repeating: "0", count: 6 - fraction.count)) ?? 0
+        var offset = 0
+        // Without a zone, the time is taken as UTC, like every stored stamp.
+        if let zone = match.6, zone != "Z" {
+            guard let hours = Int(zone.dropFirst().prefix(2)), let minutes = Int(zone.suffix(2)), hours < 24, minutes < 60
+            else { throw refusal }
+            offset = (hours * 3600 + minutes * 60) * (zone.hasPrefix("-") ? -1 : 1)
+        }
+        let seconds = Int64(local.daysSinceEpoch) * 86_400 + Int64(hour * 3600 + minute * 60 + second - offset)
+        return format(micros: seconds * 1_000_000 + micros)
     }
 
     private static func validDate(_ text: String, field: String, original: String) throws -> String {

@@ -172,14 +172,21 @@ struct CertificationTests {
         }
     }
 
-    @Test("certificates and their events are append-only for any client", arguments: [
-        "UPDATE certificates SET scheme_code = 'status-cis'", "DELETE FROM certificates",
-        "UPDATE certificate_events SET valid_to = '2030-01-01'", "DELETE FROM certificate_events",
+    @Test("certificates and their events are append-only for any client: their triggers refuse, foreign keys or not", arguments: [
+        ("UPDATE certificates SET scheme_code = 'status-cis'", "certificates are append-only"),
+        ("UPDATE certificates SET entity_id = 'x'", "certificates are append-only"),
+        ("DELETE FROM certificates", "certificates are append-only"),
+        ("UPDATE certificate_events SET valid_to = '2030-01-01'", "certificate_events is append-only"),
+        ("DELETE FROM certificate_events", "certificate_events is append-only"),
     ])
-    func appendOnly(_ sql: String) throws {
+    func appendOnly(_ sql: String, _ message: String) throws {
         let (test, _) = try Self.setUp()
         _ = try Self.grant(test)
-        #expect(throws: RegistryError.self) { try test.registry.database.execute(sql) }
+        let database = test.registry.database
+        let before = try database.dump()
+        #expect(try database.refusalWithoutForeignKeys(sql) == message)
+        #expect(throws: RegistryError.self) { try database.execute(sql) }
+        #expect(try database.dump() == before)
     }
 
     @Test("every certificate event is in the audit log, and the chain verifies")

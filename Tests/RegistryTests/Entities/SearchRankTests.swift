@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 import Testing
 @testable import Registry
@@ -77,14 +78,58 @@ struct SearchRankTests {
             WHERE entity_search MATCH ? ORDER BY rank, e.rowid LIMIT 30
             """, [.text(match)]) { ($0.text(at: 0) ?? "", $0.double(at: 1) ?? 0) }
         #expect(expected.count > 1)
+        let partitioned = try Self.partitionedPlan()
         // One connection, and (unfiltered) several ranking parts of the rowids at once.
-        for (kinds, partitionFrom) in [([], Int64.max), (EntityKind.allCases, Int64.max), ([], 0)] {
+        for (kinds, partitionFrom, plan) in [([], Int64.max, SearchPlan.oneConnection), (EntityKind.allCases, Int64.max, .oneConnection),
+                                             (EntityKind.allCases, 0, .oneConnection), ([], 0, partitioned)] {
             registry.searchPartitionMinimum = partitionFrom
+            registry.lastSearchPlan = nil
             var found: [(String, Double)] = []
             try registry.search(text, kinds: kinds, limit: 30) { entity, rank in found.append((entity.id, rank)) }
+            #expect(registry.lastSearchPlan == plan, "kinds \(kinds.count), partitioned from \(partitionFrom)")
             #expect(found.map(\.0) == expected.map(\.0), "kinds \(kinds.count), partitioned from \(partitionFrom)")
             #expect(found.map(\.1) == expected.map(\.1), "kinds \(kinds.count), partitioned from \(partitionFrom)")
         }
+    }
+
+    /// The plan an unfiltered, limited search of a registry past `searchPartitionMinimum` must take:
+    /// several connections when there are cores for them. One core is a missing capability: under
+    /// CI (`CI=true`) that fails the test rather than letting it pass without the partitioned path.
+    static func partitionedPlan(sourceLocation: SourceLocation = #_sourceLocation) throws -> SearchPlan {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        if cores < 2 {
+            if ProcessInfo.processInfo.environment["CI"] == "true" {
+                Issue.record("the partitioned search needs a second core; this machine has \(cores)", sourceLocation: sourceLocation)
+            }
+            return .oneConnection
+        }
+        return .partitioned(connections: min(cores, 4))
+    }
+
+    @Test("a partitioned search whose connections cannot read the registry fails with their error, not silently on one connection")
+    func partitionedFailureSurfaces() throws {
+        let test = try Self.populated()
+        let registry = test.registry
+        registry.searchPartitionMinimum = 0
+        guard try Self.partitionedPlan() != .oneConnection else { return }
+        // The open connection keeps reading the moved files (write-ahead log too, which holds page 1);
+        // new connections find no database at the path.
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: test.path + suffix) {
+            try FileManager.default.moveItem(atPath: test.path + suffix, toPath: test.directory.file("moved.sqlite" + suffix))
+        }
+        test.directory.write("registry.sqlite", String(repeating: "not a database ", count: 1_000))
+        registry.lastSearchPlan = nil
+        do {
+            try registry.search("kuchnia", limit: 10) { _, _ in }
+            Issue.record("the search answered although its connections could not read the registry")
+        } catch let RegistryError.sqlite(code, _, message, _) {
+            #expect(code == SQLITE_NOTADB && message == "file is not a database", "\(code) \(message)")
+        }
+        #expect(registry.lastSearchPlan == .oneConnection, "the partitioned path did not finish")
+        // Filtered searches never open other connections, so they still answer.
+        var found = 0
+        try registry.search("kuchnia", kinds: [.fundacja], limit: 10) { _, _ in found += 1 }
+        #expect(found == 10)
     }
 
     @Test("two rankings with different weights in one statement each get their own weights")

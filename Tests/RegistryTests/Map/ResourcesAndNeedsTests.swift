@@ -34,6 +34,16 @@ struct ResourcesAndNeedsTests {
         let audit = try r.auditEntries(AuditFilter(objectID: resource.id))
         #expect(audit.map(\.action) == ["resource.add", "resource.withdraw"])
         #expect(try r.verifyAudit().isIntact)
+        // History is append-only for every client: the triggers refuse, with foreign keys off too.
+        let before = try r.database.dump()
+        for (sql, message) in [
+            ("UPDATE resource_versions SET description = 'x'", "resource_versions is append-only"),
+            ("DELETE FROM resource_versions", "resource_versions is append-only"),
+            ("DELETE FROM resources", "resources are never deleted: withdraw them with a date"),
+        ] {
+            #expect(try r.database.refusalWithoutForeignKeys(sql) == message, "\(sql)")
+        }
+        #expect(try r.database.dump() == before)
     }
 
     @Test("a need is reported with a priority, met once, and kept in history; bad values are refused")
@@ -58,8 +68,17 @@ struct ResourcesAndNeedsTests {
         #expect(throws: RegistryError.self) { try r.closeNeed(need.id) }
         #expect(try r.needs().isEmpty && r.needs(includeMet: true).map(\.id) == [need.id])
         #expect(try r.database.scalarInt("SELECT count(*) FROM need_versions WHERE need_id = ?", [.text(need.id)]) == 2)
-        // History is append-only for every client.
+        // History is append-only for every client: the triggers refuse, with foreign keys off too.
         #expect(throws: RegistryError.self) { try r.database.run("DELETE FROM need_versions") }
         #expect(throws: RegistryError.self) { try r.database.run("DELETE FROM needs") }
+        let before = try r.database.dump()
+        for (sql, message) in [
+            ("UPDATE need_versions SET description = 'x'", "need_versions is append-only"),
+            ("DELETE FROM need_versions", "need_versions is append-only"),
+            ("DELETE FROM needs", "needs are never deleted: close them with a date"),
+        ] {
+            #expect(try r.database.refusalWithoutForeignKeys(sql) == message, "\(sql)")
+        }
+        #expect(try r.database.dump() == before)
     }
 }

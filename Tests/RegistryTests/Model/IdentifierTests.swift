@@ -102,6 +102,13 @@ struct REGONTests {
             let check14 = Reference.checkDigit(local, [2, 4, 8, 5, 0, 9, 7, 3, 6, 1, 2, 4, 8], tenIsZero: true) ?? 0
             let regon14 = (local + [check14]).map(String.init).joined()
             #expect(try REGON(regon14).digits == regon14)
+            // Every other 14th digit is refused, naming the right one.
+            for wrong14 in (0...9) where wrong14 != check14 {
+                let bad14 = (local + [wrong14]).map(String.init).joined()
+                #expect(throws: RegistryError.invalidValue(field: "regon", value: bad14, rule: "checksum digit should be \(check14)")) {
+                    try REGON(bad14)
+                }
+            }
         }
     }
 

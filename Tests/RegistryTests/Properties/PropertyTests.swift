@@ -11,22 +11,69 @@ struct PropertyTests {
     static let alphabet: [Character] = ["a", "Ż", "ł", "ó", " ", ",", ";", "\t", "\"", "\n", "\r", "\r\n", "x", "1", "ą", "„"]
     static let field = Gen<Character?>.element(of: alphabet).map { $0 ?? "a" }.string(of: 0...10)
 
-    @Test("any records written as CSV read back the same, for each delimiter", arguments: [UInt8(44), 59, 9])
-    func csvRoundTrip(_ delimiter: UInt8) async {
+    /// How a generated CSV file is laid out: columns (1 and 20 often), delimiter, line ending, BOM
+    /// and encoding.
+    struct CSVLayout: Sendable, CustomStringConvertible {
+        var columns: Int
+        var delimiter: UInt8
+        var lineEnding: String
+        var byteOrderMark: Bool
+        var windows1250: Bool
+
+        var description: String {
+            "\(columns) columns, delimiter \(delimiter), \(lineEnding.debugDescription), BOM \(byteOrderMark), Windows-1250 \(windows1250)"
+        }
+    }
+
+    static let csvLayout = zip(
+        Gen<Int?>.element(of: [1, 2, 20, 0, 0]).map { $0 ?? 0 }, Gen.int(in: 1...20),
+        Gen<UInt8?>.element(of: [44, 59, 9]).map { $0 ?? 44 }, Gen.bool, Gen.bool, Gen.bool
+    ).map { edge, any, delimiter, crlf, bom, windows1250 in
+        // A header of one column holds no delimiter, so detection takes a comma.
+        let columns = edge == 0 ? any : edge
+        return CSVLayout(columns: columns, delimiter: columns == 1 ? 44 : delimiter, lineEnding: crlf ? "\r\n" : "\n",
+                         byteOrderMark: bom && !windows1250, windows1250: windows1250)
+    }
+
+    /// `text` in Windows-1250 (every character of `alphabet` has a byte there).
+    static func windows1250(_ text: String) -> [UInt8] {
+        text.unicodeScalars.map { scalar in
+            if scalar.value < 0x80 { return UInt8(scalar.value) }
+            guard let index = Codepage.cp1250High.firstIndex(of: scalar.value) else {
+                Issue.record("\(scalar) has no Windows-1250 byte")
+                return 0x3F
+            }
+            return UInt8(0x80 + index)
+        }
+    }
+
+    @Test("any records of 1–20 columns written as CSV read back the same, the delimiter and encoding detected")
+    func csvRoundTrip() async {
         let directory = TemporaryDirectory()
-        await propertyCheck(count: 150, input: Self.field.array(of: 3).array(of: 1...25)) { records in
+        await propertyCheck(count: 450, input: Self.csvLayout, Self.field.array(of: 20).array(of: 1...25)) { layout, rows in
+            let records = rows.map { Array($0.prefix(layout.columns)) }
+            // "ł" after a space is never valid UTF-8 in Windows-1250, so such a file is never read as UTF-8.
+            let header = (1...layout.columns).map { "Pole ł\($0)" }
             let path = directory.file("p-\(UUID().uuidString).csv")
             do {
-                var writer = try CSVWriter(path: path, protecting: "/nonexistent/registry.sqlite", delimiter: delimiter, lineEnding: "\r\n", byteOrderMark: true)
-                try writer.write(["a", "b", "c"])
+                var writer = try CSVWriter(path: path, protecting: "/nonexistent/registry.sqlite", delimiter: layout.delimiter,
+                                           lineEnding: layout.lineEnding, byteOrderMark: layout.byteOrderMark)
+                try writer.write(header)
                 for record in records { try writer.write(record) }
                 try writer.close()
-                let reader = try CSVReader(path: path, delimiter: delimiter)
+                if layout.windows1250 {
+                    let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
+                    try Data(Self.windows1250(text)).write(to: URL(fileURLWithPath: path))
+                }
+                let reader = try CSVReader(path: path)
+                #expect(reader.delimiter == layout.delimiter, "\(layout)")
+                #expect(reader.encoding == (layout.windows1250 ? .cp1250 : .utf8), "\(layout)")
+                #expect(reader.header == header, "\(layout)")
                 var read: [[String]] = []
                 while let record = try reader.next() { read.append(record.fields) }
-                #expect(read == records)
+                #expect(read == records, "\(layout)")
             } catch {
-                Issue.record("\(error)")
+                Issue.record("\(layout): \(error)")
             }
         }
     }
@@ -56,6 +103,84 @@ struct PropertyTests {
         }
     }
 
+    @Test("a REGON-14 is accepted exactly when its 14th digit matches (10 counting as 0) and its first 9 are a REGON-9")
+    func regon14Checksum() async {
+        await propertyCheck(count: 1000, input: Gen.int(in: 0...99_999_999), Gen.int(in: 0...9), Gen.int(in: 0...9_999)) { body, ninth, local in
+            let weights9 = [8, 9, 2, 3, 4, 5, 6, 7]
+            let weights14 = [2, 4, 8, 5, 0, 9, 7, 3, 6, 1, 2, 4, 8]
+            let first8 = Self.padded(body, to: 8).compactMap(\.wholeNumberValue)
+            let sum9 = zip(first8, weights9).map(*).reduce(0, +) % 11
+            let check9 = sum9 == 10 ? 0 : sum9
+            // Half the cases have a valid REGON-9 in front; the rest a random 9th digit.
+            let nine = first8 + [ninth % 2 == 0 ? check9 : ninth]
+            let thirteen = nine + Self.padded(local, to: 4).compactMap(\.wholeNumberValue)
+            let sum14 = zip(thirteen, weights14).map(*).reduce(0, +) % 11
+            let check14 = sum14 == 10 ? 0 : sum14
+            for last in 0...9 {
+                let text = (thirteen + [last]).map(String.init).joined()
+                if last != check14 {
+                    #expect(throws: RegistryError.invalidValue(field: "regon", value: text, rule: "checksum digit should be \(check14)")) {
+                        try REGON(text)
+                    }
+                } else if nine[8] != check9 {
+                    #expect(throws: RegistryError.invalidValue(
+                        field: "regon", value: text, rule: "first 9 digits are not a valid REGON (checksum digit should be \(check9))")) {
+                        try REGON(text)
+                    }
+                } else {
+                    #expect((try? REGON(text))?.digits == text)
+                }
+            }
+        }
+    }
+
+    /// The Gregorian month lengths, written out here rather than taken from the code under test.
+    static func daysInMonth(_ year: Int, _ month: Int) -> Int {
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+    }
+
+    /// Real calendar dates biased to their edges: 29 February of leap years (century years too),
+    /// month ends, first days, and years at the ends of the four-digit range.
+    static let calendarDate = zip(
+        Gen<Int?>.element(of: [1000, 1600, 1900, 2000, 2024, 2025, 2100, 2400, 9999, -1]).map { $0 ?? -1 },
+        Gen.int(in: 1000...9999), Gen.int(in: 1...12),
+        Gen<Int?>.element(of: [1, 28, 29, 30, 31, 0]).map { $0 ?? 0 }, Gen.int(in: 1...31)
+    ).map { special, anyYear, month, edge, anyDay -> (year: Int, month: Int, day: Int) in
+        let year = special < 0 ? anyYear : special
+        // 0 stands for any day; an edge past the month's end becomes the month's last day.
+        let last = Self.daysInMonth(year, month)
+        return (year, month, min(edge == 0 ? anyDay : edge, last))
+    }
+
+    @Test("real calendar dates, 29 February and month ends included, parse in ISO and Polish form, and the day after a month's end is refused")
+    func calendarDates() async {
+        await propertyCheck(count: 3000, input: Self.calendarDate) { year, month, day in
+            let iso = String(format: "%04d-%02d-%02d", year, month, day)
+            guard let date = LocalDate(year: year, month: month, day: day) else {
+                Issue.record("\(iso) is a real date")
+                return
+            }
+            #expect(date.description == iso)
+            #expect(LocalDate(iso: iso) == date)
+            #expect((try? LocalDate.parse(String(format: "%02d.%02d.%04d", day, month, year), field: "d")) == date)
+            #expect(LocalDate(daysSinceEpoch: date.daysSinceEpoch) == date)
+            let next = date.adding(days: 1)
+            #expect(next.daysSinceEpoch == date.daysSinceEpoch + 1)
+            if day == Self.daysInMonth(year, month) {
+                // The next day starts the next month; a day past the end does not exist.
+                #expect(next.day == 1 && next.month == month % 12 + 1, "\(iso)")
+                let past = String(format: "%04d-%02d-%02d", year, month, day + 1)
+                #expect(LocalDate(year: year, month: month, day: day + 1) == nil, "\(past)")
+                #expect(throws: RegistryError.invalidValue(field: "d", value: past, rule: "is not a real calendar date")) {
+                    try LocalDate.parse(past, field: "d")
+                }
+            } else {
+                #expect(next.year == year && next.month == month && next.day == day + 1, "\(iso)")
+            }
+        }
+    }
+
     @Test("dates survive ISO and Polish formatting, and day counts round-trip")
     func dates() async {
         await propertyCheck(count: 1000, input: Gen.int(in: -300_000...2_900_000)) { days in
@@ -75,6 +200,38 @@ struct PropertyTests {
             let json = JSONValue.object(["k": .string(text)]).canonical
             let parsed = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: String]
             #expect(parsed?["k"] == text)
+        }
+    }
+
+    /// Every control character (U+0000–U+001F and U+007F), backslashes alone and before the letters
+    /// of escapes, quotes, a slash, CRLF and text that needs no escape.
+    static let jsonAlphabet: [Character] = (0...0x1F).compactMap { Unicode.Scalar($0).map(Character.init) }
+        + ["\u{7F}", "\\", "\\", "\\", "\"", "/", "u", "n", "0", "\r\n", "a", "ł", "Ż", "„", "😀", "\u{2028}"]
+
+    @Test("strings with backslashes and every control character round-trip through canonical and pretty JSON")
+    func jsonEscapes() async {
+        let text = Gen<Character?>.element(of: Self.jsonAlphabet).map { $0 ?? "a" }.string(of: 0...24)
+        await propertyCheck(count: 2000, input: text, text) { value, key in
+            let value = value + "\\"
+            let document = JSONValue.object(["k": .string(value), key: .array([.string(value), .string(key)])])
+            for (form, json) in [("canonical", document.canonical), ("pretty", document.pretty)] {
+                // JSON allows no raw control character below U+0020 inside a string.
+                let strings = form == "canonical" ? Array(json.utf8) : Array(json.utf8).filter { $0 != 0x0A }
+                #expect(!strings.contains { $0 < 0x20 }, "\(form): \(json.debugDescription)")
+                let parsed = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+                #expect(parsed?["k"] as? String == value, "\(form): \(json.debugDescription)")
+                if key != "k" {
+                    #expect(parsed?[key] as? [String] == [value, key], "\(form): \(json.debugDescription)")
+                }
+            }
+        }
+        // Each control character alone, so none is left to chance.
+        for scalar in Self.jsonAlphabet {
+            let value = "x\\" + String(scalar) + "\\"
+            for json in [JSONValue.string(value).canonical, JSONValue.array([.string(value)]).pretty] {
+                let parsed = try? JSONSerialization.jsonObject(with: Data(json.utf8), options: .fragmentsAllowed)
+                #expect(parsed as? String == value || (parsed as? [String])?.first == value, "\(json.debugDescription)")
+            }
         }
     }
 
@@ -246,16 +403,19 @@ struct PropertyTests {
     @Test("the audit hash is SHA-256 over the previous hash and the canonical JSON of the entry")
     func auditHashFormat() async {
         let optional = Gen<String?>.element(of: ["-", "", "x"]).map { $0 == "-" ? nil : $0 }
-        await propertyCheck(count: 300, input: Self.field, Self.field, optional) { before, after, batch in
-            let object = JSONValue.object([
+        // The object id never equals the batch id ("o…" against nil, "" or "x"), so a hash that
+        // swapped the two fields would differ from the expected one.
+        let objectID = Gen<Character?>.element(of: Self.alphabet).map { $0 ?? "a" }.string(of: 0...6).map { "o" + $0 }
+        await propertyCheck(count: 300, input: Self.field, Self.field, optional, objectID) { before, after, batch, object in
+            let entry = JSONValue.object([
                 "seq": .int(42), "recorded_at": .string("2026-01-01T00:00:00.000000Z"), "actor": .string("ania \"Ł\""),
-                "action": .string("entity.update"), "object_type": .string("entity"), "object_id": .string(batch),
+                "action": .string("entity.update"), "object_type": .string("entity"), "object_id": .string(object),
                 "before": .string(before), "after": .string(after), "batch_id": .string(batch),
             ])
-            let expected = SHA256.hash(data: Data(("f00d\n" + object.canonical).utf8)).hexString
+            let expected = SHA256.hash(data: Data(("f00d\n" + entry.canonical).utf8)).hexString
             #expect(AuditEntry.computeHash(
                 seq: 42, recordedAt: "2026-01-01T00:00:00.000000Z", actor: "ania \"Ł\"", action: "entity.update",
-                objectType: "entity", objectID: batch, before: before, after: after, batchID: batch, prevHash: "f00d") == expected)
+                objectType: "entity", objectID: object, before: before, after: after, batchID: batch, prevHash: "f00d") == expected)
         }
     }
 

@@ -79,17 +79,61 @@ struct QueryTests {
     @Test("hostile filter values match only themselves", arguments: ["x' OR 1=1 --", "%", "_", "\"", "'", "\u{0}", String(repeating: "ą", count: 10_000)])
     func hostile(_ value: String) throws {
         let test = try Self.populated()
-        #expect(try names(test.registry) { $0.text = value + " zzzz" }.isEmpty)
-        #expect(throws: RegistryError.self) { try names(test.registry) { $0.region = value } }
-        #expect(throws: RegistryError.self) { try names(test.registry) { $0.nip = value } }
-        #expect(throws: RegistryError.self) { try names(test.registry) { $0.pkd = value } }
-        #expect(throws: RegistryError.self) { try names(test.registry) { $0.regionName = value } }
-        #expect(throws: RegistryError.self) { try names(test.registry) { $0.holds = value; $0.kinds = [.cis] ; $0.region = value } }
+        let r = test.registry
+        // An entity named with the value, holding a scheme whose code is the value (written straight
+        // into the tables: `addScheme` allows no such code), and another holding a real scheme.
+        let named = "Fundacja " + value
+        try r.addEntity([.kind: "fundacja", .name: named, .nip: Generated.nip(50), .teryt: "2862011"])
+        try r.database.run("""
+            INSERT INTO schemes (code, name, issuer_type, default_validity_months, scoped, description, created_at)
+            VALUES (?1, 'Znak ' || ?1, 'test', NULL, 0, NULL, '2025-01-01T00:00:00Z')
+            """, [.text(value)])
+        try r.database.run("INSERT INTO scheme_kinds (scheme_code, kind) VALUES (?, 'fundacja')", [.text(value)])
+        // Both held today (2026-01-15): the test scheme has no end, the real one runs a year.
+        try r.grantCertificate(entity: Generated.nip(50), scheme: value, details: CertificateDetails(validFrom: LocalDate(iso: "2025-01-01"), issuer: "ROPS"))
+        try r.grantCertificate(entity: Generated.nip(1), scheme: "zakup-prospoleczny",
+                               details: CertificateDetails(validFrom: LocalDate(iso: "2025-06-01"), issuer: "ROPS", scope: "catering"))
+        let before = try r.database.dump()
+
+        // Free text is bound, never spliced into SQL: each value finds exactly what equals it.
+        #expect(try names(r) { $0.holds = value } == [named])
+        #expect(try names(r) { $0.holds = value + "x" }.isEmpty)
+        #expect(try names(r) { $0.holds = "x" + value }.isEmpty)
+        #expect(try names(r) { $0.holds = "zakup-prospoleczny" } == ["Spółdzielnia Socjalna Łódzkie Smaki"])
         var found: [String] = []
-        try test.registry.search("Olsztyn " + value) { entity, _ in found.append(entity.fields.name) }
-        #expect(found.isEmpty || value.allSatisfy { !$0.isLetter })
+        let wordless = SearchText.words(TextFolding.searchText(value)).isEmpty
+        if wordless {
+            // Punctuation alone is no search at all (FTS5 syntax never reaches the index).
+            let refusal = RegistryError.invalidValue(field: "text", value: value, rule: "has no words to search for")
+            #expect(throws: refusal) { try names(r) { $0.text = value } }
+            #expect(throws: refusal) { try r.search(value) { _, _ in } }
+        } else {
+            #expect(try names(r) { $0.text = value } == [named])
+            try r.search(value) { entity, _ in found.append(entity.fields.name) }
+            #expect(found == [named])
+        }
+        // Next to a word, punctuation is dropped and the word alone decides; other words must all match.
+        #expect(try names(r) { $0.text = "Olsztyn " + value } == (wordless ? ["CIS Olsztyn"] : []))
+        found = []
+        try r.search("Olsztyn " + value) { entity, _ in found.append(entity.fields.name) }
+        #expect(found == (wordless ? ["CIS Olsztyn"] : []))
+
+        // Structured filters refuse the value, naming it.
+        #expect(throws: RegistryError.notFound(kind: "TERYT unit", reference: value)) { try names(r) { $0.regionName = value } }
+        #expect(throws: RegistryError.invalidValue(
+            field: "region", value: value, rule: "must be a TERYT prefix: 2 digits (voivodeship), 4 (county) or 7 (commune)")) {
+            try names(r) { $0.region = value }
+        }
+        #expect(throws: RegistryError.invalidValue(field: "nip", value: value, rule: "must be 10 digits (dashes and a PL prefix are allowed)")) {
+            try names(r) { $0.nip = value }
+        }
+        #expect(throws: RegistryError.invalidValue(field: "regon", value: value, rule: "must be 9 or 14 digits")) { try names(r) { $0.regon = value } }
+        #expect(throws: RegistryError.invalidValue(field: "krs", value: value, rule: "must be up to 10 digits")) { try names(r) { $0.krs = value } }
+        #expect(throws: RegistryError.invalidValue(field: "pkd", value: value, rule: "must be a PKD 2007 code or its beginning, like 56 or 56.29")) {
+            try names(r) { $0.pkd = value }
+        }
         // The registry is unchanged by any of it.
-        #expect(try test.registry.database.scalarInt("SELECT count(*) FROM entities") == 4)
+        #expect(try r.database.dump() == before)
     }
 
     @Test("search folds diacritics both ways, ł included, and matches prefixes", arguments: [

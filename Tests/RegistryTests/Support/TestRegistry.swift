@@ -112,6 +112,22 @@ enum Generated {
 }
 
 extension Database {
+    /// SQLite's message refusing `sql` with foreign keys off, so that only a trigger can refuse it;
+    /// nil when the statement ran. Foreign keys are on again afterwards.
+    func refusalWithoutForeignKeys(_ sql: String) throws -> String? {
+        try execute("PRAGMA foreign_keys = OFF")
+        defer { try? execute("PRAGMA foreign_keys = ON") }
+        guard try scalarInt("PRAGMA foreign_keys") == 0 else {
+            throw RegistryError.usage("foreign keys stayed on (inside a transaction?)")
+        }
+        do {
+            try execute(sql)
+            return nil
+        } catch let RegistryError.sqlite(_, _, message, _) {
+            return message
+        }
+    }
+
     /// Every table's rows as text (the full-text index's shadow tables included), to compare content
     /// before and after an operation.
     func dump() throws -> [String: [String]] {
