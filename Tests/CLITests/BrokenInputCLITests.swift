@@ -73,10 +73,13 @@ struct BrokenInputCLITests {
         return (cli, try digest(cli))
     }
 
-    /// Everything an import could change: the entities, the audit log and the import batches.
+    /// Everything a command could change: the entities, certificates, resources and needs, the
+    /// audit log (its head included) and the import batches.
     static func digest(_ cli: CLI) throws -> String {
         var text = ""
         for arguments in [["export", "entities", "--format", "ndjson"], ["export", "audit", "--format", "ndjson"],
+                          ["export", "certificates", "--format", "ndjson"], ["export", "resources", "--format", "ndjson"],
+                          ["export", "needs", "--format", "ndjson"], ["audit", "verify"],
                           ["sql", "SELECT count(*) AS batches FROM import_batches", "--format", "csv"]] {
             let result = try cli.run(arguments)
             #expect(result.status == 0, "\(arguments): \(result.stderr)")
