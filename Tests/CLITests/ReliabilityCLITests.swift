@@ -171,6 +171,29 @@ struct ReliabilityCLITests {
         try Self.expectHealthy(cli, "after a write during a first load")
     }
 
+    @Test("a read during a large first import (rollback journal) waits for the commit and sees every row, never an empty registry")
+    func readDuringFirstLoad() throws {
+        let scratch = Scratch()
+        let cli = CLI(scratch: scratch)
+        #expect(try cli.run("init").status == 0)
+        let (file, rows) = Self.largeFile(scratch)
+        let journal = scratch.path + "/registry.sqlite-journal"
+        let registry = scratch.path + "/registry.sqlite"
+        let initial = try Self.fileSize(registry)
+        let importer = try Self.start(cli, ["import", "entities", file])
+        // The load's own journal is live and its pages reach the file (as in killDuringFirstLoad).
+        while try importer.isRunning && !(Self.isHotJournal(journal) && Self.fileSize(registry) > initial) {
+            usleep(1_000)
+        }
+        #expect(importer.isRunning, "the import was still running when the read began")
+        let read = try cli.run("sql", "SELECT count(*) AS n FROM entities", "--format", "csv")
+        #expect(read.status == 0, "\(read.stderr)")
+        #expect(read.stdout == "n\n\(rows)\n", "the read did not wait for the load's commit")
+        importer.waitUntilExit()
+        #expect(importer.terminationStatus == 0)
+        try Self.expectHealthy(cli, "after a read during a first load")
+    }
+
     @Test("2 and 4 importers at once with a reader and an online backup: all succeed, nothing lost, the reader never waits for a writer",
           arguments: [2, 4])
     func concurrentImporters(processes: Int) throws {
