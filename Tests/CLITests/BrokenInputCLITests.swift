@@ -73,10 +73,13 @@ struct BrokenInputCLITests {
         return (cli, try digest(cli))
     }
 
-    /// Everything an import could change: the entities, the audit log and the import batches.
+    /// Everything a command could change: the entities, certificates, resources and needs, the
+    /// audit log (its head included) and the import batches.
     static func digest(_ cli: CLI) throws -> String {
         var text = ""
         for arguments in [["export", "entities", "--format", "ndjson"], ["export", "audit", "--format", "ndjson"],
+                          ["export", "certificates", "--format", "ndjson"], ["export", "resources", "--format", "ndjson"],
+                          ["export", "needs", "--format", "ndjson"], ["audit", "verify"],
                           ["sql", "SELECT count(*) AS batches FROM import_batches", "--format", "csv"]] {
             let result = try cli.run(arguments)
             #expect(result.status == 0, "\(arguments): \(result.stderr)")
@@ -97,8 +100,38 @@ struct BrokenInputCLITests {
 
     @Test("a broken file is refused with exit 65, naming record and line; nothing changes", arguments: corpus)
     func brokenFile(_ broken: Case) throws {
+        try Self.expectRefused(try Self.fixture(broken.file), broken)
+    }
+
+    /// The regression inputs kept in Fuzz/Crashers/fuzz-csv (see its README), each with its outcome.
+    static let crashers: [String: Expected] = [
+        "4d45d0c-header-problem-is-record-0.csv":
+            .error("record 0 (line 1): unclosed quote: the quoted field opened on line 1 never ends"),
+        "4d45d0c-lone-cr-ends-a-line.csv":
+            .rejected(rows: 5, [Problem(record: 3, line: 4, message: "has 2 fields, the header has 3"),
+                                Problem(record: 4, line: 5, message: "has 2 fields, the header has 3")]),
+        "4d45d0c-nul-on-a-later-line-of-a-record.csv": .error("record 2 (line 3): NUL byte in the file (on line 4)"),
+        "4d45d0c-defect-on-a-later-line-of-a-record.csv":
+            .error("record 3 (line 7): unexpected text after a closing quote (a quote inside a quoted field must be doubled)"),
+    ]
+
+    @Test("every input in Fuzz/Crashers/fuzz-csv is replayed through the binary with its listed outcome")
+    func crasherReplay() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fuzz/Crashers/fuzz-csv").path
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        // An empty folder would replay nothing and pass; a new input needs its outcome listed.
+        #expect(!names.isEmpty, "no input in \(folder)")
+        #expect(Set(names) == Set(Self.crashers.keys), "inputs without a listed outcome, or outcomes without an input")
+        for name in names {
+            guard let expected = Self.crashers[name] else { continue }
+            try Self.expectRefused(folder + "/" + name, Case(file: name, expected: expected))
+        }
+    }
+
+    /// Imports `path` into a seeded registry: exit 65 with `broken`'s outcome, the registry unchanged.
+    static func expectRefused(_ path: String, _ broken: Case) throws {
         let (cli, before) = try Self.seeded()
-        let path = try Self.fixture(broken.file)
         let result = try BoundedRun.run(cli, ["import", "entities", path, "--format", "json"] + broken.options)
         #expect(!result.timedOut, "the import did not finish in \(BoundedRun.timeout) s")
         #expect(result.status == 65, "exit \(result.status): \(result.stderr)")
@@ -193,11 +226,13 @@ struct BrokenInputCLITests {
 /// Runs the binary like `CLI.run`, but with a time limit and the child's own peak memory
 /// (Foundation's `Process` reports neither).
 ///
-/// On Linux the peak is the largest `VmHWM` seen in `/proc/PID/status` while the child runs:
-/// `wait4`'s `ru_maxrss` is no use there, because posix_spawn runs the child in the parent's
-/// memory until `exec`, and the kernel carries that high-water mark (the test runner's) over.
+/// The peak is the `ru_maxrss` that `wait4` gives GNU time (`/usr/bin/time -f %M`) for the binary,
+/// which is exact. It is not taken from our own `wait4`: posix_spawn runs a child in the parent's
+/// memory until `exec`, and the kernel carries that high-water mark (the test runner's) over. GNU
+/// time is small, so what it carries over is far below the binary's own peak.
 enum BoundedRun {
     static let timeout: TimeInterval = 120
+    static let time = "/usr/bin/time"
 
     struct Result {
         let status: Int32
@@ -208,67 +243,60 @@ enum BoundedRun {
     }
 
     static func run(_ cli: CLI, _ arguments: [String]) throws -> Result {
+        try #require(FileManager.default.isExecutableFile(atPath: time), "\(time) is missing: scripts/install-deps installs GNU time")
         let id = UUID().uuidString
         let outPath = cli.directory + "/stdout-" + id, errPath = cli.directory + "/stderr-" + id
+        let peakPath = cli.directory + "/peak-" + id
         defer {
-            try? FileManager.default.removeItem(atPath: outPath)
-            try? FileManager.default.removeItem(atPath: errPath)
+            for path in [outPath, errPath, peakPath] { try? FileManager.default.removeItem(atPath: path) }
         }
         #if os(Linux)
         var actions = posix_spawn_file_actions_t()
+        var attributes = posix_spawnattr_t()
         #else
         var actions: posix_spawn_file_actions_t?
+        var attributes: posix_spawnattr_t?
         #endif
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        // A group of its own, so a time-out kills the binary as well as GNU time.
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        posix_spawnattr_setpgroup(&attributes, 0)
 
-        let argv = ([CLI.binary] + arguments).map { strdup($0) } + [nil]
+        let argv = ([time, "-f", "%M", "-o", peakPath, "--", CLI.binary] + arguments).map { strdup($0) } + [nil]
         let envp = cli.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, CLI.binary, &actions, nil, argv, envp)
+        let spawned = posix_spawn(&pid, time, &actions, &attributes, argv, envp)
         guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EIO) }
 
-        var status: Int32 = 0
-        var usage = rusage()
-        var timedOut = false
-        var peak = 0
-        let deadline = Date().addingTimeInterval(timeout)
-        while true {
-            #if os(Linux)
-            peak = max(peak, highWaterMark(pid))
-            #endif
-            let waited = wait4(pid, &status, WNOHANG, &usage)
-            if waited == pid { break }
-            if waited < 0, errno != EINTR { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .ECHILD) }
-            if !timedOut, Date() > deadline {
-                timedOut = true
-                kill(pid, SIGKILL)
-            }
-            usleep(2_000)
+        nonisolated(unsafe) var timedOut = false
+        let child = pid
+        let watchdog = DispatchWorkItem {
+            timedOut = true
+            kill(-child, SIGKILL)
         }
-        // Exited: the code; killed by a signal: 128 + the signal, as a shell reports it.
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .ECHILD) }
+        }
+        watchdog.cancel()
+        // Exited: the code (GNU time exits with the binary's code, or 128 + the signal that ended
+        // it); killed by a signal: 128 + the signal, as a shell reports it.
         let exitStatus = status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-        #if !os(Linux)
-        peak = Int(usage.ru_maxrss)  // bytes on Darwin
-        #endif
+        // GNU time writes "Command terminated by signal N" first when the binary was killed.
+        let peakText = String(decoding: FileManager.default.contents(atPath: peakPath) ?? Data(), as: UTF8.self)
+        let kilobytes = peakText.split(separator: "\n").last.flatMap { Int($0) } ?? 0
         return Result(
             status: exitStatus,
             stdout: String(decoding: FileManager.default.contents(atPath: outPath) ?? Data(), as: UTF8.self),
             stderr: String(decoding: FileManager.default.contents(atPath: errPath) ?? Data(), as: UTF8.self),
-            timedOut: timedOut, maximumResidentBytes: peak)
-    }
-
-    /// `VmHWM` of a running process in bytes; 0 once it has exited. (posix_spawn returns after the
-    /// child's `exec`, so this is never the parent's memory.)
-    static func highWaterMark(_ pid: pid_t) -> Int {
-        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/status") else { return 0 }
-        let text = String(decoding: data, as: UTF8.self)
-        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
-        let kilobytes = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).compactMap { Int($0) }.first ?? 0
-        return kilobytes * 1024
+            timedOut: timedOut, maximumResidentBytes: kilobytes * 1024)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Runs the built `registry` binary the way a script would.
 struct CLI {
@@ -111,5 +112,76 @@ extension String {
     /// Parses the text as JSON.
     func json() throws -> Any {
         try JSONSerialization.jsonObject(with: Data(utf8), options: [.fragmentsAllowed])
+    }
+}
+
+/// What the tests need from the machine. In CI (`CI=true`) a missing capability fails its test:
+/// a skipped test passes silently, so CI would go green having run nothing of it.
+enum Capability {
+    static let inCI = ProcessInfo.processInfo.environment["CI"] == "true"
+
+    /// Runs the test when `available`, and always in CI (where it then fails on the `#require`
+    /// of `check`); elsewhere it is skipped with `message`.
+    static func needed(_ available: Bool, _ message: Comment) -> ConditionTrait {
+        .enabled(if: available || inCI, message)
+    }
+
+    /// Stops the test with `message` when the capability is missing (only reached in CI).
+    static func check(_ available: Bool, _ message: String) throws {
+        try #require(available, "CI=true and \(message): install it (scripts/install-deps) or give the permission")
+    }
+}
+
+/// The sqlite3 shell holding a registry's write lock (`BEGIN IMMEDIATE`) until `release()`:
+/// another process that writes must wait for it, as behind any writer.
+final class WriteLock {
+    private let process = Process()
+    private let input = Pipe()
+    private let output = Pipe()
+
+    /// Returns once the shell has the lock (it printed what follows the BEGIN).
+    init(_ database: String) throws {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = ["-batch", database]
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        input.fileHandleForWriting.write(Data(".timeout 60000\nBEGIN IMMEDIATE;\nSELECT 'locked';\n".utf8))
+        var seen = ""
+        while !seen.contains("locked\n") {
+            let data = output.fileHandleForReading.availableData
+            if data.isEmpty { throw CocoaError(.fileReadUnknown, userInfo: [NSDebugDescriptionErrorKey: "sqlite3 ended: \(seen)"]) }
+            seen += String(decoding: data, as: UTF8.self)
+        }
+    }
+
+    /// Commits (nothing was written) and ends the shell.
+    func release() {
+        guard process.isRunning else { return }
+        input.fileHandleForWriting.write(Data("COMMIT;\n".utf8))
+        try? input.fileHandleForWriting.close()
+        process.waitUntilExit()
+    }
+
+    deinit { release() }
+}
+
+extension CLI {
+    /// The database's whole content as SQL text (sqlite3's `.dump`), for registries the CLI will
+    /// not read (an older schema, a tampered file).
+    func dump() throws -> String {
+        let database = environment["REGISTRY_DB"] ?? directory + "/registry.sqlite"
+        let result = try run(["-batch", "-readonly", database, ".dump"], executable: "/usr/bin/sqlite3")
+        #expect(result.status == 0, "sqlite3 .dump: \(result.stderr)")
+        #expect(result.stdout.contains("CREATE TABLE"), "sqlite3 .dump shows no table")
+        return result.stdout
+    }
+
+    /// Runs SQL in the sqlite3 shell, as someone editing the file by hand would.
+    func shell(_ sql: String) throws {
+        let database = environment["REGISTRY_DB"] ?? directory + "/registry.sqlite"
+        let result = try run(["-batch", "-bail", database, sql], executable: "/usr/bin/sqlite3")
+        #expect(result.status == 0, "sqlite3 \(sql): \(result.stderr)")
     }
 }

@@ -3,6 +3,8 @@ import Testing
 
 @Suite("registry command line: foundation", .serialized)
 struct FoundationCLITests {
+    typealias Broken = BrokenInputCLITests
+
     @Test("init creates a registry; entity add, update, close, show and history work end to end")
     func entityLifecycle() throws {
         let scratch = Scratch()
@@ -48,13 +50,12 @@ struct FoundationCLITests {
 
     @Test("bad values exit 65 with one line naming field, value and rule; no stack trace")
     func invalidValue() throws {
-        let scratch = Scratch()
-        let cli = CLI(directory: scratch.path)
-        try cli.run("init")
+        let (cli, before) = try Broken.seeded()
         let result = try cli.run("entity", "add", "--kind", "fundacja", "--name", "X", "--nip", "5425000802")
         #expect(result.status == 65)
         #expect(result.stderr == "registry: error: nip \"5425000802\": checksum digit should be 1\n")
         #expect(result.stdout.isEmpty)
+        try Broken.expectUnchanged(cli, before, "a bad NIP")
     }
 
     @Test("exit codes: usage 64, missing database 66, unknown entity 65")
@@ -64,9 +65,14 @@ struct FoundationCLITests {
         #expect(try cli.run("entity", "show", "5260250274").status == 66)
         #expect(try cli.run("entity", "add", "--name", "X").status == 64)
         #expect(try cli.run("no-such-command").status == 64)
-        try cli.run("init")
-        #expect(try cli.run("entity", "show", "5260250274").status == 65)
-        #expect(try cli.run("entity", "add", "--kind", "bank", "--name", "X").status == 65)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path).isEmpty, "a failing command created files")
+        let (seeded, before) = try Broken.seeded()
+        #expect(try seeded.run("entity", "show", "5260250274").status == 65)
+        try Broken.expectUnchanged(seeded, before, "an unknown entity")
+        #expect(try seeded.run("entity", "add", "--kind", "bank", "--name", "X").status == 65)
+        try Broken.expectUnchanged(seeded, before, "an unknown kind")
+        #expect(try seeded.run("entity", "add", "--name", "X").status == 64)
+        try Broken.expectUnchanged(seeded, before, "a usage error")
     }
 
     @Test("a schema that is behind stops commands with exit 78 until `registry migrate`")
@@ -74,9 +80,11 @@ struct FoundationCLITests {
         let scratch = Scratch()
         let cli = CLI(directory: scratch.path)
         #expect(try cli.run("migrate", "--to", "1").status == 0)
+        let before = try cli.dump()
         let behind = try cli.run("entity", "add", "--kind", "kgw", "--name", "KGW")
         #expect(behind.status == 78)
         #expect(behind.stderr.contains("run `registry migrate`"))
+        #expect(try cli.dump() == before, "a command refused for the schema changed the registry")
         let status = try cli.run("migrate", "--status")
         #expect(status.stdout.contains("pending"))
         let migrate = try cli.run("migrate")
@@ -128,9 +136,11 @@ struct FoundationCLITests {
                              "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'mallory' WHERE seq = 4;"]
         try process.run()
         process.waitUntilExit()
+        let before = try cli.dump()
         let bad = try cli.run("audit", "verify")
         #expect(bad.status == 65)
         #expect(bad.stderr.contains("audit entry 4: content does not match its hash"))
+        #expect(try cli.dump() == before, "audit verify changed the registry")
     }
 
     @Test("--version is fast to answer and prints the version")

@@ -72,8 +72,9 @@ struct MapCLITests {
     }
 
     @Test("HTML map renders in headless Chromium: not blank, unit names on the page",
-          .enabled(if: MapCLITests.chromium != nil, "Chromium is not installed (scripts/install-deps installs Debian's chromium)"))
+          Capability.needed(MapCLITests.chromium != nil, "Chromium is not installed (scripts/install-deps installs Debian's chromium)"))
     func renderInChromium() throws {
+        try Capability.check(Self.chromium != nil, "Chromium is not installed")
         let (scratch, cli) = try ready()
         let html = scratch.path + "/mapa.html"
         let result = try cli.run("map", "--level", "powiat", "--region", "28", "--format", "html", "-o", html)
