@@ -22,6 +22,8 @@ public final class Registry {
     var lastSearchPlan: SearchPlan?
     /// How often the last import's writeback thread wrote its file out (nil: none ran); for tests.
     var lastWritebackRounds: Int?
+    /// The running import's writeback thread, so tests can wait for its rounds rather than time them.
+    var currentWriteback: Writeback?
     /// Whether opening made a new registry (the file was missing or empty).
     public private(set) var created = false
 

@@ -20,8 +20,8 @@ public enum RegistryError: Error, Equatable, Sendable {
     case notReadOnly(sql: String, reason: String)
     /// A file or database that must exist does not.
     case fileNotFound(path: String)
-    /// The path given as the registry is a folder, a pipe, a socket or a device.
-    case notARegistryFile(path: String, reason: String)
+    /// The path given as the registry is a folder, a pipe, a socket or a device, or may not be read.
+    case cannotOpen(path: String, reason: String)
     /// A file or database could not be created or written.
     case cannotCreate(path: String, reason: String)
     /// Another process held the database longer than the busy timeout.
@@ -96,7 +96,7 @@ extension RegistryError: CustomStringConvertible {
             return "refused: \(reason); registry sql runs read-only statements only"
         case let .fileNotFound(path):
             return "\(path): no such file"
-        case let .notARegistryFile(path, reason):
+        case let .cannotOpen(path, reason):
             return "\(path): \(reason)"
         case let .cannotCreate(path, reason):
             return "\(path): cannot create: \(reason)"

@@ -19,7 +19,7 @@ enum ExitCodes {
              .invalidTransition, .notReadOnly, .integrity, .limitExceeded:
             return dataError
         case .usage: return usage
-        case .fileNotFound, .notARegistryFile: return noInput
+        case .fileNotFound, .cannotOpen: return noInput
         case .cannotCreate: return cannotCreate
         case .io: return ioError
         case .busy: return busy

@@ -61,6 +61,26 @@ struct ExitCodesCLITests {
         try Broken.expectUnchanged(cli, before, "an import past the file size limit")
     }
 
+    /// Whether this process may run a command as another user (root, with util-linux's setpriv).
+    static let canSwitchUser = geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")
+
+    @Test("a registry the user may read but not write: a write exits 73 naming it; nothing written",
+          Capability.needed(canSwitchUser, "needs root and setpriv to run a command as another user"))
+    func readOnlyWithoutTmpfs() throws {
+        try Capability.check(Self.canSwitchUser, "this test runs a command as user nobody (root and setpriv)")
+        let (cli, before) = try Broken.seeded()
+        let registry = cli.directory + "/registry.sqlite"
+        chmod(cli.directory, 0o755)
+        chmod(registry, 0o644)
+        let nobody = ["--reuid=65534", "--regid=65534", "--clear-groups", CLI.binary]
+        let result = try cli.run(nobody + ["entity", "add", "--kind", "kgw", "--name", "KGW Nobody", "--teryt", "2862011"],
+                                 executable: "/usr/bin/setpriv")
+        #expect(result.status == 73, "\(result.stderr)")
+        #expect(result.stderr.contains("\(registry): cannot create: the database is read-only"), "\(result.stderr)")
+        chmod(registry, 0o600)
+        try Broken.expectUnchanged(cli, before, "a write by a user who may not write the registry")
+    }
+
     @Test("the write lock held by another connection: reads still answer, a write exits 75 after the busy timeout")
     func busy() throws {
         let (cli, before) = try Broken.seeded()

@@ -21,7 +21,6 @@ struct SQLLimitsCLITests {
         let (_, cli) = try Self.registry()
         let run = try cli.runBounded(["sql", "--timeout", "1", "--format", "csv", Self.endless])
         #expect(!run.killed, "the statement ran until the harness killed it")
-        #expect(run.seconds < 15)
         #expect(run.result.status == 65, "\(run.result.stderr)")
         #expect(run.result.stderr.contains("time limit (1 s)"), "\(run.result.stderr)")
         #expect(run.result.stderr.contains("--timeout"), "\(run.result.stderr)")
@@ -34,7 +33,6 @@ struct SQLLimitsCLITests {
         let slow = "SELECT instr(printf('%.*c', 20000000, 'a'), printf('%.*c', 200000, 'a') || 'b')"
         let run = try cli.runBounded(["sql", "--timeout", "1", "--format", "csv", slow])
         #expect(!run.killed, "the statement ran until the harness killed it")
-        #expect(run.seconds < 15)
         #expect(run.result.status == 65, "\(run.result.stderr)")
         #expect(run.result.stderr.contains("time limit (1 s)"), "\(run.result.stderr)")
     }

@@ -183,7 +183,7 @@ public final class Database {
         guard type == S_IFREG else {
             let kind = type == S_IFDIR ? "a directory" : type == S_IFIFO ? "a pipe (FIFO)" : type == S_IFSOCK ? "a socket"
                 : type == S_IFCHR || type == S_IFBLK ? "a device" : "not a regular file"
-            throw RegistryError.notARegistryFile(path: path, reason: "it is \(kind), not a registry file")
+            throw RegistryError.cannotOpen(path: path, reason: "it is \(kind), not a registry file")
         }
         return true
     }
@@ -201,6 +201,13 @@ public final class Database {
 
     private static func openError(path: String, code: Int32, message: String, access: Access) -> RegistryError {
         if code & 0xFF == SQLITE_CANTOPEN {
+            // There but not to be opened by this user: say so, rather than that it is missing.
+            if fileExists(path), Glibc.access(path, R_OK) != 0 {
+                return .cannotOpen(path: path, reason: "it cannot be read (\(String(cString: strerror(errno))))")
+            }
+            if access != .readOnly, fileExists(path), Glibc.access(path, W_OK) != 0 {
+                return .cannotCreate(path: path, reason: "the database is read-only for this user (\(String(cString: strerror(errno))))")
+            }
             return access == .readWriteCreate
                 ? .cannotCreate(path: path, reason: message)
                 : .fileNotFound(path: path)
@@ -436,6 +443,10 @@ public final class Database {
         case SQLITE_READONLY:
             return .cannotCreate(path: path, reason: "the database is read-only (\(message))")
         case SQLITE_CANTOPEN:
+            // A registry this user may read but not write (nor its -wal and -shm): say that.
+            if Self.fileExists(path), Glibc.access(path, W_OK) != 0 {
+                return .cannotCreate(path: path, reason: "the database is read-only for this user (\(String(cString: strerror(errno))))")
+            }
             return .cannotCreate(path: path, reason: message)
         default:
             return .sqlite(code: primary, extendedCode: code, message: message, sql: sql)

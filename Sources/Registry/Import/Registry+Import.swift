@@ -82,9 +82,11 @@ extension Registry {
         // A large file's writes go to disk while the work is still going on, not all at the commit.
         let writeback = !large ? nil
             : rollbackJournal ? Writeback(databasePath: database.path) : Writeback(walPath: database.path + "-wal")
+        currentWriteback = writeback
         defer {
             writeback?.stop()
             lastWritebackRounds = writeback?.rounds
+            currentWriteback = nil
         }
         do {
             report = try write { context in

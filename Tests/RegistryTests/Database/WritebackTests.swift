@@ -86,14 +86,18 @@ struct WritebackTests {
         var descriptorsDuringImport: Set<Int> = []
         var lockedDuringImport: Set<Bool> = []
         var journalDuringImport: Set<Bool> = []
+        var roundDuringImport = false
         let report = try test.registry.importFile(path, options: ImportOptions(target: .entities)) { _ in
-            // After the rows, inside the load's transaction, which holds the file's write lock.
+            // After the rows, inside the load's transaction, which holds the file's write lock:
+            // the thread has written the file out at least once by now (waited for, not timed).
+            roundDuringImport = roundDuringImport || Self.eventually { (test.registry.currentWriteback?.rounds ?? 0) >= 1 }
             descriptorsDuringImport.insert(Self.descriptors(on: test.path))
             lockedDuringImport.insert((try? Self.holdsLock(on: test.path)) ?? false)
             journalDuringImport.insert(FileManager.default.fileExists(atPath: test.path + "-journal"))
         }
         #expect(journalDuringImport == [true], "the load went through a rollback journal")
         #expect(report.inserted == 9_000 && report.rejected == 0)
+        #expect(roundDuringImport)
         #expect((test.registry.lastWritebackRounds ?? 0) >= 1)
         #expect(descriptorsDuringImport == [open], "SQLite's own descriptors only")
         #expect(lockedDuringImport == [true])
@@ -118,8 +122,11 @@ struct WritebackTests {
         #expect(try Self.holdsLock(on: test.path), "an open registry in WAL mode holds a lock on its file")
         var openDuringImport = false
         let report = try test.registry.importFile(path, options: ImportOptions(target: .entities)) { _ in
-            // Inside the import's transaction: SQLite's descriptor and the writeback thread's.
-            openDuringImport = openDuringImport || Self.eventually { Self.descriptors(on: wal) == 2 }
+            // Inside the import's transaction: SQLite's descriptor and the writeback thread's, which
+            // has synced the WAL at least once by now (waited for, not timed).
+            openDuringImport = openDuringImport || Self.eventually {
+                Self.descriptors(on: wal) == 2 && (test.registry.currentWriteback?.rounds ?? 0) >= 1
+            }
         }
         #expect(openDuringImport)
         #expect((test.registry.lastWritebackRounds ?? 0) >= 1)
