@@ -130,12 +130,7 @@ struct FoundationCLITests {
         let ok = try cli.run("audit", "verify")
         #expect(ok.status == 0)
         #expect(ok.stdout.hasPrefix("audit log intact: "))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [scratch.path + "/registry.sqlite",
-                             "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'mallory' WHERE seq = 4;"]
-        try process.run()
-        process.waitUntilExit()
+        try cli.shell("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'mallory' WHERE seq = 4;")
         let before = try cli.dump()
         let bad = try cli.run("audit", "verify")
         #expect(bad.status == 65)

@@ -200,6 +200,13 @@ struct ReliabilityCLITests {
         try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
     }
 
+    /// A first load's own journal is live and its pages reach the registry's file (which was
+    /// `initial` bytes before it). The switch out of WAL writes the header's page through a journal
+    /// of its own, deleted at once: that journal alone, with the file not yet grown, is not the load's.
+    static func loadIsLive(_ registry: String, initial: Int) throws -> Bool {
+        try isHotJournal(registry + "-journal") && fileSize(registry) > initial
+    }
+
     @Test("SIGKILL during a large first import (rollback journal): nothing or everything, the next command (a read-only one) rolls it back, WAL again after the next write")
     func killDuringFirstLoad() throws {
         let scratch = Scratch()
@@ -209,17 +216,10 @@ struct ReliabilityCLITests {
         let journal = scratch.path + "/registry.sqlite-journal"
 
         // Killed as soon as the load's journal is live and its pages have started to reach the file.
-        // The switch out of WAL writes the header's page through a journal of its own, deleted at once:
-        // that journal alone, with the file not yet grown, is not the load's.
         let registry = scratch.path + "/registry.sqlite"
         let initial = try Self.fileSize(registry)
         let process = try Self.start(cli, ["import", "entities", file])
-        while try process.isRunning && !(Self.isHotJournal(journal) && Self.fileSize(registry) > initial) {
-            usleep(1_000)
-        }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        #expect(process.terminationReason == .uncaughtSignal, "killed before it finished")
+        #expect(try Self.killWhen(process) { try Self.loadIsLive(registry, initial: initial) }, "killed before it finished")
         #expect(Self.isHotJournal(journal), "the import left a journal to roll back")
         #expect(try Self.count(cli) == 0, "read-only, after rolling the journal back")
         #expect(!Self.isHotJournal(journal))
@@ -276,14 +276,10 @@ struct ReliabilityCLITests {
         let cli = CLI(scratch: scratch)
         #expect(try cli.run("init").status == 0)
         let (file, rows) = Self.largeFile(scratch)
-        let journal = scratch.path + "/registry.sqlite-journal"
         let registry = scratch.path + "/registry.sqlite"
         let initial = try Self.fileSize(registry)
         let importer = try Self.start(cli, ["import", "entities", file])
-        // The load's own journal is live and its pages reach the file (as in killDuringFirstLoad).
-        while try importer.isRunning && !(Self.isHotJournal(journal) && Self.fileSize(registry) > initial) {
-            usleep(1_000)
-        }
+        while try importer.isRunning && !Self.loadIsLive(registry, initial: initial) { usleep(1_000) }
         #expect(importer.isRunning, "the import was still running when the read began")
         let read = try cli.run("sql", "SELECT count(*) AS n FROM entities", "--format", "csv")
         #expect(read.status == 0, "\(read.stderr)")

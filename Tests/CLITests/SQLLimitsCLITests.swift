@@ -19,11 +19,11 @@ struct SQLLimitsCLITests {
     @Test("an endless statement stops at --timeout with exit 65 naming the time limit")
     func timeLimit() throws {
         let (_, cli) = try Self.registry()
-        let run = try cli.runBounded(["sql", "--timeout", "1", "--format", "csv", Self.endless])
-        #expect(!run.killed, "the statement ran until the harness killed it")
-        #expect(run.result.status == 65, "\(run.result.stderr)")
-        #expect(run.result.stderr.contains("time limit (1 s)"), "\(run.result.stderr)")
-        #expect(run.result.stderr.contains("--timeout"), "\(run.result.stderr)")
+        let run = try cli.run(["sql", "--timeout", "1", "--format", "csv", Self.endless], timeout: 60)
+        #expect(!run.timedOut, "the statement ran until the harness killed it")
+        #expect(run.status == 65, "\(run.stderr)")
+        #expect(run.stderr.contains("time limit (1 s)"), "\(run.stderr)")
+        #expect(run.stderr.contains("--timeout"), "\(run.stderr)")
     }
 
     @Test("one function call SQLite cannot interrupt is ended 2 s past --timeout, with exit 65 naming the limit")
@@ -31,10 +31,10 @@ struct SQLLimitsCLITests {
         let (_, cli) = try Self.registry()
         // instr() over megabytes runs inside one VM step: the progress handler never gets a say.
         let slow = "SELECT instr(printf('%.*c', 20000000, 'a'), printf('%.*c', 200000, 'a') || 'b')"
-        let run = try cli.runBounded(["sql", "--timeout", "1", "--format", "csv", slow])
-        #expect(!run.killed, "the statement ran until the harness killed it")
-        #expect(run.result.status == 65, "\(run.result.stderr)")
-        #expect(run.result.stderr.contains("time limit (1 s)"), "\(run.result.stderr)")
+        let run = try cli.run(["sql", "--timeout", "1", "--format", "csv", slow], timeout: 60)
+        #expect(!run.timedOut, "the statement ran until the harness killed it")
+        #expect(run.status == 65, "\(run.stderr)")
+        #expect(run.stderr.contains("time limit (1 s)"), "\(run.stderr)")
     }
 
     @Test("a statement that needs more heap than --max-memory stops with exit 65 naming the memory limit")
@@ -42,11 +42,11 @@ struct SQLLimitsCLITests {
         let (_, cli) = try Self.registry()
         let hungry = "SELECT length(group_concat(randomblob(1000000))) FROM "
             + "(WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c LIMIT 400) SELECT x FROM c)"
-        let run = try cli.runBounded(["sql", "--max-memory", "64", "--format", "csv", hungry])
-        #expect(!run.killed)
-        #expect(run.result.status == 65, "\(run.result.stderr)")
-        #expect(run.result.stderr.contains("memory limit (64 MB)"), "\(run.result.stderr)")
-        #expect(run.result.stderr.contains("--max-memory"), "\(run.result.stderr)")
+        let run = try cli.run(["sql", "--max-memory", "64", "--format", "csv", hungry], timeout: 60)
+        #expect(!run.timedOut)
+        #expect(run.status == 65, "\(run.stderr)")
+        #expect(run.stderr.contains("memory limit (64 MB)"), "\(run.stderr)")
+        #expect(run.stderr.contains("--max-memory"), "\(run.stderr)")
         // Within the limit the same kind of statement runs.
         let small = try cli.run("sql", "--max-memory", "64", "--format", "csv",
                                 "SELECT length(group_concat(hex(randomblob(1000000)))) AS n FROM (SELECT 1 UNION ALL SELECT 2)")
@@ -129,41 +129,5 @@ struct SQLLimitsCLITests {
             #expect(result.stderr.contains(arguments[0]), "\(result.stderr)")
         }
         #expect(try cli.run("sql", "--timeout", "0.5", "--max-memory", "16", "--format", "csv", "SELECT 1 AS x").stdout == "x\n1\n")
-    }
-}
-
-extension CLI {
-    /// Runs like `run`, but kills the process after `limit` seconds, so a limit that does nothing
-    /// fails the test instead of hanging the suite.
-    func runBounded(_ arguments: [String], killAfter limit: Double = 60) throws -> (result: Result, seconds: Double, killed: Bool) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLI.binary)
-        process.arguments = arguments
-        process.environment = environment
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        let ended = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in ended.signal() }
-        let start = Date()
-        try process.run()
-        let group = DispatchGroup()
-        nonisolated(unsafe) var stdoutData = Data()
-        nonisolated(unsafe) var stderrData = Data()
-        group.enter()
-        DispatchQueue.global().async { stdoutData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        group.enter()
-        DispatchQueue.global().async { stderrData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        let killed = ended.wait(timeout: .now() + limit) == .timedOut
-        if killed {
-            kill(process.processIdentifier, SIGKILL)
-            ended.wait()
-        }
-        let seconds = Date().timeIntervalSince(start)
-        group.wait()
-        return (Result(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-                       stderr: String(decoding: stderrData, as: UTF8.self)), seconds, killed)
     }
 }

@@ -31,6 +31,21 @@ struct QueryTests {
         return names
     }
 
+    @Test("the closing day is the first day closed: an entity closed today is no longer active, one closing tomorrow still is")
+    func closingDayBoundary() throws {
+        let test = try Self.populated()
+        let registry = test.registry
+        // The clock says 2026-01-15.
+        try registry.closeEntity("krs:77", on: try LocalDate.parse("2026-01-15", field: "d"))
+        try registry.closeEntity(Generated.nip(1), on: try LocalDate.parse("2026-01-16", field: "d"))
+        let active = try names(registry) { $0.status = .active }
+        #expect(!active.contains("Klub Integracji Społecznej w Bartoszycach"))
+        #expect(active.contains("Spółdzielnia Socjalna Łódzkie Smaki"))
+        let closed = try names(registry) { $0.status = .closed }
+        #expect(closed.contains("Klub Integracji Społecznej w Bartoszycach"))
+        #expect(!closed.contains("Spółdzielnia Socjalna Łódzkie Smaki"))
+    }
+
     @Test("each filter alone")
     func filters() throws {
         let test = try Self.populated()
