@@ -21,7 +21,7 @@ public final class Database {
     static let cacheKiB = 32_768
     /// The page size of a new file. 16 KiB rather than SQLite's 4: a first import of 1,000,000 rows
     /// builds its indexes and checkpoints about a fifth faster, with fewer and fuller pages
-    /// (Benchmarks/README, item 36).
+    /// (Benchmarks/JOURNAL.md, item 36).
     static let pageSize = 16_384
 
     /// How long a statement waits for another connection's lock.

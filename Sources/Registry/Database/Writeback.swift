@@ -13,7 +13,7 @@ import Darwin
 /// writes them only when the commit syncs, so the commit waits for the disk that sat idle through
 /// the CPU-bound rows. The extra syncs change nothing SQLite relies on: it still syncs everything
 /// it must itself, in its own order, and the kernel may write any page SQLite has handed it at any
-/// time anyway (Benchmarks/README, items 39 and 45).
+/// time anyway (Benchmarks/JOURNAL.md, items 39 and 45).
 ///
 /// SQLite keeps its locks on the database file as POSIX locks, which belong to the process, and
 /// closing any descriptor of that file would release them all while the registry is still open.

@@ -40,7 +40,7 @@ final class SearchBuild: @unchecked Sendable {
 
     /// FTS5's merge setting for the build (its default is 4): segments are merged once 16 of a size
     /// have piled up rather than 4, so each term's entries are rewritten fewer times. A million
-    /// entities index with about 15% less CPU and search as fast (Benchmarks/README, item 38). It
+    /// entities index with about 15% less CPU and search as fast (Benchmarks/JOURNAL.md, item 38). It
     /// stays in the scratch file; the registry's index keeps FTS5's default.
     static let automerge = 16
     private static let batchSize = 1_024
@@ -211,7 +211,7 @@ final class SearchBuild: @unchecked Sendable {
     }
 
     private func build() {
-        // At the same priority as the other two (Benchmarks/README, item 47): lowered, this thread
+        // At the same priority as the other two (Benchmarks/JOURNAL.md, item 47): lowered, this thread
         // got little of a core shared with them, its queue filled, and the writing thread stalled.
         if let scratch {
             do {

@@ -5,7 +5,7 @@ import Foundation
 /// weights and inverse document frequencies, so the same scores), reading each match's length
 /// from `SearchNorms` instead of looking it up in FTS5's docsize table row by row.
 ///
-/// Measured at a million entities (Benchmarks/README, item 18): ranking the 220,000 matches of one
+/// Measured at a million entities (Benchmarks/JOURNAL.md, item 18): ranking the 220,000 matches of one
 /// word took 0.30 s with `bm25`, of which the look-ups were about 0.22 s.
 ///
 /// `registry_rank_deferred(…)` is the same, except that for a one-phrase query it leaves out the

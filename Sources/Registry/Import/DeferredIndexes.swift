@@ -39,7 +39,7 @@ struct DeferredIndexes {
             // The other core is idle by now (the rows and their full-text batches are done): two
             // helper threads sort for SQLite and the indexes build about a fifth faster. Each sort
             // task keeps runs of 250 pages (4 MB at 16 KiB) whatever the cache; the page cache is
-            // halved instead, so the peak stays where the rows put it (Benchmarks/README, item 45).
+            // halved instead, so the peak stays where the rows put it (Benchmarks/JOURNAL.md, item 45).
             let threads = try database.scalarInt("PRAGMA threads") ?? 0
             try database.execute("PRAGMA threads = \(Self.sortHelperThreads); PRAGMA cache_size = -2048")
             defer { try? database.execute("PRAGMA threads = \(threads)") }

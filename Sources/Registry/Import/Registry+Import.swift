@@ -76,7 +76,7 @@ extension Registry {
         }
         var phases = PhaseClock()
         let large = !options.dryRun && (reader.totalBytes ?? 0) >= Self.bulkWriteBytes
-        // A large first load writes its rows once, through a rollback journal (Benchmarks/README, item 41).
+        // A large first load writes its rows once, through a rollback journal (Benchmarks/JOURNAL.md, item 41).
         let rollbackJournal = try large && importer.wouldLoadIntoEmptyRegistry() && database.leaveWALForBulkWrite()
         defer { if rollbackJournal { database.returnToWAL() } }
         // A large file's writes go to disk while the work is still going on, not all at the commit.
