@@ -26,8 +26,8 @@ public struct Migration: Sendable, Equatable {
     }
 
     /// The migrations compiled into this binary, in order.
-    public static let shipped: [Migration] = Resources.paths(under: "Migrations").compactMap { path in
-        guard let data = Resources.data(path) else { return nil }
+    public static let shipped: [Migration] = EmbeddedFiles.paths(under: "Migrations").compactMap { path in
+        guard let data = EmbeddedFiles.data(path) else { return nil }
         return Migration(fileName: String(path.dropFirst("Migrations/".count)), contents: data)
     }.sorted { $0.version < $1.version }
 }

@@ -51,7 +51,7 @@ extension Registry {
 
     /// Seeds a new registry with the TERC edition compiled into the binary.
     func seedTeryt() throws {
-        guard let data = Resources.data(TercFile.bundledPath) else {
+        guard let data = EmbeddedFiles.data(TercFile.bundledPath) else {
             throw RegistryError.fileNotFound(path: TercFile.bundledPath)
         }
         _ = try importTeryt(data: data, fileName: TercFile.bundledPath)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Files compiled into the library (migrations, the bundled TERYT dictionary).
-enum Resources {
+enum EmbeddedFiles {
     static func data(_ path: String) -> Data? {
         EmbeddedResources.files[path].flatMap { Data(base64Encoded: $0) }
     }
