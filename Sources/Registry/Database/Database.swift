@@ -386,8 +386,8 @@ public final class Database {
 
     /// Runs `body` with a 4 MiB page cache: large sorts (index builds, the full-text index of a bulk
     /// load) then spill to temporary files sooner instead of growing memory, since SQLite lets a
-    /// sort keep as many bytes in memory as the page cache may hold. (SQLite's sort threads were
-    /// tried: no faster here, and each keeps its own buffer.)
+    /// sort keep as many bytes in memory as the page cache may hold. (The lookup-index rebuild adds
+    /// two sort helper threads within a smaller cache of its own: `DeferredIndexes.rebuild`.)
     public func withSmallMemory<T>(_ body: () throws -> T) throws -> T {
         try execute("PRAGMA cache_size = -4096")
         defer { try? execute("PRAGMA cache_size = -\(Self.cacheKiB)") }
