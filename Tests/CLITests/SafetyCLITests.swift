@@ -66,10 +66,7 @@ struct SafetyCLITests {
 
     @Test("export all into the registry's folder does not write over a registry named like an export")
     func exportAllOverRegistry() throws {
-        var cli = CLI(scratch: Scratch())
-        cli.environment["REGISTRY_DB"] = cli.directory + "/entities.csv"
-        #expect(try cli.run("import", "entities", WorkflowCLITests.examples).status == 0)
-        let before = try Broken.digest(cli)
+        let (cli, before) = try Self.seeded(named: "entities.csv")
         let result = try cli.run("export", "all", "-o", cli.directory)
         #expect(result.status == 73, "\(result.stderr)")
         #expect(result.stderr.contains("entities.csv: cannot create: it is the registry's own file"), "\(result.stderr)")
@@ -229,10 +226,7 @@ struct SafetyCLITests {
 
     @Test("another registry named <db>-search is not a leftover: the import stops with 73 and it is kept whole")
     func otherRegistryAtScratchPath() throws {
-        var cli = CLI(scratch: Scratch())
-        cli.environment["REGISTRY_DB"] = cli.directory + "/a.sqlite-search"
-        #expect(try cli.run("import", "entities", WorkflowCLITests.examples).status == 0)
-        let before = try Broken.digest(cli)
+        let (cli, before) = try Self.seeded(named: "a.sqlite-search")
         var main = cli
         main.environment["REGISTRY_DB"] = cli.directory + "/a.sqlite"
         let result = try main.run("import", "entities", WorkflowCLITests.examples)
@@ -461,6 +455,14 @@ struct SafetyCLITests {
     }
 
     // MARK: - Helpers
+
+    /// A registry holding the example entities in a file called `name`, and its content's digest.
+    static func seeded(named name: String) throws -> (CLI, String) {
+        var cli = CLI(scratch: Scratch())
+        cli.environment["REGISTRY_DB"] = cli.directory + "/" + name
+        #expect(try cli.run("import", "entities", WorkflowCLITests.examples).status == 0)
+        return (cli, try Broken.digest(cli))
+    }
 
     static func size(_ path: String) throws -> Int {
         (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? -1

@@ -34,7 +34,10 @@ final class SpooledInput {
         let folder = NSTemporaryDirectory()
         let spool: SpooledInput
         do {
-            spool = SpooledInput(descriptor: try PrivateFile.anonymous(in: folder), name: name)
+            let (descriptor, named) = try PrivateFile.temporary(beside: folder + "/registry-spool", mode: 0o600)
+            // Readers open it through /proc/self/fd: a name it had to be given can go at once.
+            if let named { unlink(named) }
+            spool = SpooledInput(descriptor: descriptor, name: name)
         } catch RegistryError.cannotCreate(_, let reason) {
             throw RegistryError.cannotCreate(path: folder, reason: "cannot spool \(name): \(reason)")
         }

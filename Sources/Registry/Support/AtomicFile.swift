@@ -57,18 +57,12 @@ final class AtomicFile {
         }
         // A link named as the output is followed, as writing through it would.
         let target = Self.resolved(path)
-        let folder = (target as NSString).deletingLastPathComponent
-        var temporaryPath: String?
-        var descriptor = !Self.usesUnnamedFiles ? -1
-            : open(folder.isEmpty ? "." : folder, PrivateFile.temporaryFileFlag | O_RDWR | O_CLOEXEC, mode)
-        if descriptor < 0 {
-            let named = PrivateFile.temporaryName(beside: target)
-            do {
-                descriptor = try PrivateFile.create(named, mode: mode)
-            } catch RegistryError.cannotCreate(_, let reason) {
-                throw RegistryError.cannotCreate(path: path, reason: reason)
-            }
-            temporaryPath = named
+        let descriptor: Int32
+        let temporaryPath: String?
+        do {
+            (descriptor, temporaryPath) = try PrivateFile.temporary(beside: target, mode: mode, unnamed: Self.usesUnnamedFiles)
+        } catch RegistryError.cannotCreate(_, let reason) {
+            throw RegistryError.cannotCreate(path: path, reason: reason)
         }
         if exists {
             // Replaced, not loosened: a file made private or another owner's stays so.

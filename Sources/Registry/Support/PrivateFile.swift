@@ -23,16 +23,18 @@ enum PrivateFile {
         return descriptor
     }
 
-    /// A file in `directory` with no name, gone with its last descriptor, so nothing is left behind
-    /// whatever ends the process. Where the file system cannot make one, a named file is made and
-    /// unlinked at once (nothing is left unless the process dies between the two calls).
-    static func anonymous(in directory: String, mode: mode_t = 0o600) throws -> Int32 {
-        let descriptor = open(directory, temporaryFileFlag | O_RDWR | O_CLOEXEC, mode)
-        if descriptor >= 0 { return descriptor }
-        let path = (directory as NSString).appendingPathComponent(".registry-\(Identifier.make()).tmp")
-        let named = try create(path, mode: mode)
-        unlink(path)
-        return named
+    /// A new file in the folder of `target`: with no name (gone with its last descriptor, so
+    /// nothing is left behind whatever ends the process) where the file system can make one and
+    /// `unnamed` allows it, else a hidden one beside `target` (`temporaryName`), whose path is
+    /// returned for the caller to rename or remove.
+    static func temporary(beside target: String, mode: mode_t, unnamed: Bool = true) throws -> (descriptor: Int32, path: String?) {
+        let folder = (target as NSString).deletingLastPathComponent
+        if unnamed {
+            let descriptor = open(folder.isEmpty ? "." : folder, temporaryFileFlag | O_RDWR | O_CLOEXEC, mode)
+            if descriptor >= 0 { return (descriptor, nil) }
+        }
+        let path = temporaryName(beside: target)
+        return (try create(path, mode: mode), path)
     }
 
     /// A path that opens the file behind `descriptor` anew (its own offset), for readers that take
