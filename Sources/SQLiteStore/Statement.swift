@@ -2,8 +2,13 @@ import CSQLite
 
 /// A prepared statement: bind values, step through rows, read typed columns.
 ///
-/// Reading columns straight from the statement (`text(at:)`, `int(at:)`) avoids boxing each value,
-/// which matters on the bulk import and export paths.
+/// ```swift
+/// let names = try database.cached("SELECT name FROM t WHERE n > ?").map([.integer(1)]) { $0.text(at: 0) }
+/// ```
+///
+/// Reading columns straight from the statement (`text(at:)`, `int(at:)`, `withUTF8(at:_:)`) avoids
+/// boxing each value as an `SQLValue`, which matters on bulk import and export paths; build
+/// conveniences on top of them, not instead. Failures are thrown as `DatabaseError`.
 public final class Statement {
     let handle: OpaquePointer
     /// The SQL this statement was prepared from.
@@ -96,7 +101,7 @@ public final class Statement {
     }
 
     /// Binds `row`'s values in order (its texts without copying them), runs to completion and resets.
-    func execute(_ row: EncodedRow) throws {
+    public func execute(_ row: EncodedRow) throws {
         sqlite3_reset(handle)
         try row.withBindings(self) {
             defer { sqlite3_reset(handle) }
@@ -105,7 +110,7 @@ public final class Statement {
     }
 
     /// The error for a failed bind of this statement.
-    func bindError(_ code: Int32) -> RegistryError {
+    func bindError(_ code: Int32) -> DatabaseError {
         database.error(code: code, sql: sql)
     }
 
