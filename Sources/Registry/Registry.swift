@@ -52,32 +52,26 @@ public final class Registry {
         busyTimeoutMilliseconds: Int32 = 30_000
     ) throws -> Registry {
         try RegistryError.mapping {
-            try openMapped(at: path, actor: actor, access: access, clock: clock, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+            let database: Database
+            switch access {
+            case .read:
+                database = try Database(path: path, access: .readOnly, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+            case .write:
+                database = try Database(path: path, access: .readWrite, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+            case .writeOrCreate:
+                database = try Database(path: path, access: .readWriteCreate, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+            }
+            let registry = Registry(database: database, actor: actor, clock: clock)
+            let migrator = Migrator()
+            let status = try migrator.status(of: database)
+            if access == .writeOrCreate, status.applied.isEmpty, try registry.isEmptyDatabase() {
+                try registry.applyMigrations(status: status)
+                registry.created = true
+            } else if !status.pending.isEmpty {
+                throw RegistryError.schemaBehind(current: status.currentVersion, latest: migrator.latestVersion)
+            }
+            return registry
         }
-    }
-
-    private static func openMapped(
-        at path: String, actor: String, access: Access, clock: Clock, busyTimeoutMilliseconds: Int32
-    ) throws -> Registry {
-        let database: Database
-        switch access {
-        case .read:
-            database = try Database(path: path, access: .readOnly, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
-        case .write:
-            database = try Database(path: path, access: .readWrite, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
-        case .writeOrCreate:
-            database = try Database(path: path, access: .readWriteCreate, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
-        }
-        let registry = Registry(database: database, actor: actor, clock: clock)
-        let migrator = Migrator()
-        let status = try migrator.status(of: database)
-        if access == .writeOrCreate, status.applied.isEmpty, try registry.isEmptyDatabase() {
-            try registry.applyMigrations(status: status)
-            registry.created = true
-        } else if !status.pending.isEmpty {
-            throw RegistryError.schemaBehind(current: status.currentVersion, latest: migrator.latestVersion)
-        }
-        return registry
     }
 
     /// What `migrate` did.

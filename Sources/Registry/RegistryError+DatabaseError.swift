@@ -4,9 +4,10 @@ extension RegistryError {
     /// The registry's words for a failure of the SQLite layer: the one place where a
     /// `DatabaseError` becomes a `RegistryError` (the CLI's messages and exit codes follow from it).
     ///
-    /// `Registry.open`, `migrate`, `migrationStatus` and every write (`Registry.write`) throw
-    /// `RegistryError` only; a read may throw the `DatabaseError` of the statement that failed,
-    /// which callers that show errors pass through this initialiser.
+    /// `Registry.open`, `migrate`, `migrationStatus`, every write (`Registry.write`), `backup` and
+    /// `ReadOnlyQuery` throw `RegistryError` only; another read may throw the `DatabaseError` of
+    /// the statement that failed, which a caller that shows errors passes through this initialiser
+    /// (the CLI does, in `Main`).
     public init(_ error: DatabaseError) {
         switch error {
         case let .busy(_, _, message, _):
