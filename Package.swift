@@ -27,10 +27,18 @@ let package = Package(
             dependencies: ["embed-resources"],
             path: "Plugins/EmbedResources"
         ),
+        // The SQLite layer: connections, statements, values, transactions, migrations. Knows nothing of the registry.
+        .target(
+            name: "SQLiteStore",
+            dependencies: [
+                "CSQLite",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .target(
             name: "Registry",
             dependencies: [
-                "CSQLite",
+                "CSQLite", "SQLiteStore",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             plugins: ["EmbedResources"]
@@ -38,14 +46,18 @@ let package = Package(
         .executableTarget(
             name: "registry-cli",
             dependencies: [
-                "Registry",
+                "Registry", "SQLiteStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
+            name: "SQLiteStoreTests",
+            dependencies: ["SQLiteStore", "CSQLite"]
+        ),
+        .testTarget(
             name: "RegistryTests",
             dependencies: [
-                "Registry", "CSQLite",
+                "Registry", "SQLiteStore", "CSQLite",
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteStore
 
 /// The registry: one SQLite file holding entities, certifications, resources, needs and their history.
 ///
@@ -50,25 +51,27 @@ public final class Registry {
         at path: String, actor: String, access: Access, clock: Clock = .system,
         busyTimeoutMilliseconds: Int32 = 30_000
     ) throws -> Registry {
-        let database: Database
-        switch access {
-        case .read:
-            database = try Database(path: path, access: .readOnly, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
-        case .write:
-            database = try Database(path: path, access: .readWrite, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
-        case .writeOrCreate:
-            database = try Database(path: path, access: .readWriteCreate, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+        try RegistryError.mapping {
+            let database: Database
+            switch access {
+            case .read:
+                database = try Database(path: path, access: .readOnly, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+            case .write:
+                database = try Database(path: path, access: .readWrite, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+            case .writeOrCreate:
+                database = try Database(path: path, access: .readWriteCreate, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+            }
+            let registry = Registry(database: database, actor: actor, clock: clock)
+            let migrator = Migrator()
+            let status = try migrator.status(of: database)
+            if access == .writeOrCreate, status.applied.isEmpty, try registry.isEmptyDatabase() {
+                try registry.applyMigrations(status: status)
+                registry.created = true
+            } else if !status.pending.isEmpty {
+                throw RegistryError.schemaBehind(current: status.currentVersion, latest: migrator.latestVersion)
+            }
+            return registry
         }
-        let registry = Registry(database: database, actor: actor, clock: clock)
-        let migrator = Migrator()
-        let status = try migrator.status(of: database)
-        if access == .writeOrCreate, status.applied.isEmpty, try registry.isEmptyDatabase() {
-            try registry.applyMigrations(status: status)
-            registry.created = true
-        } else if !status.pending.isEmpty {
-            throw RegistryError.schemaBehind(current: status.currentVersion, latest: migrator.latestVersion)
-        }
-        return registry
     }
 
     /// What `migrate` did.
@@ -91,22 +94,26 @@ public final class Registry {
     public static func migrate(
         at path: String, actor: String, upTo target: Int? = nil, create: Bool = true, clock: Clock = .system
     ) throws -> MigrationReport {
-        let database = try Database(path: path, access: create ? .readWriteCreate : .readWrite)
-        let registry = Registry(database: database, actor: actor, clock: clock)
-        let status = try Migrator().status(of: database)
-        let empty = try status.applied.isEmpty && registry.isEmptyDatabase()
-        return try registry.applyMigrations(status: status, upTo: target, created: empty)
+        try RegistryError.mapping {
+            let database = try Database(path: path, access: create ? .readWriteCreate : .readWrite)
+            let registry = Registry(database: database, actor: actor, clock: clock)
+            let status = try Migrator().status(of: database)
+            let empty = try status.applied.isEmpty && registry.isEmptyDatabase()
+            return try registry.applyMigrations(status: status, upTo: target, created: empty)
+        }
     }
 
     /// The applied and pending migrations of the registry at `path`, without changing it.
     public static func migrationStatus(at path: String) throws -> Migrator.Status {
-        let database = try Database(path: path, access: .readOnly)
-        return try Migrator().status(of: database)
+        try RegistryError.mapping {
+            let database = try Database(path: path, access: .readOnly)
+            return try Migrator().status(of: database)
+        }
     }
 
     @discardableResult
     private func applyMigrations(status: Migrator.Status, upTo target: Int? = nil, created: Bool = true) throws -> MigrationReport {
-        let migrator = Migrator()
+        let migrator = RegistryMigrations.migrator(for: self)
         var backupPath: String?
         let willApply = status.pending.contains { $0.version <= (target ?? Int.max) }
         if willApply, status.currentVersion > 0 {
@@ -114,13 +121,9 @@ public final class Registry {
             try database.writeCopy(to: path)
             backupPath = path
         }
-        let applied = try migrator.migrate(database, upTo: target, now: { clock.timestamp() }) { database, migration in
-            // Derived data the SQL cannot compute: FTS5's docsize rows are varint blobs.
-            if migration.version == 7 { try SearchNorms.rebuild(database) }
-            // 0009 makes the full-text index anew (another tokenizer): its text comes from the folding.
-            if migration.version == 9 { try search.reindexAll() }
+        // Each migration's data step (`RegistryMigrations`) runs in its transaction, before this.
+        let applied = try migrator.migrate(database, upTo: target, now: { clock.timestamp() }) { _, migration in
             // The audit log exists from migration 1 on, so every migration, that one included, is logged.
-            audit.invalidate()
             try audit.append(
                 recordedAt: clock.timestamp(), actor: actor, action: "schema.migrate", objectType: "schema",
                 objectID: "\(migration.version)",
@@ -129,7 +132,6 @@ public final class Registry {
                                 "checksum": .string(migration.checksum)]),
                 batchID: nil)
         }
-        audit.invalidate()
         if try database.scalarInt("SELECT count(*) FROM teryt_units") == 0 {
             try seedTeryt()
         }
@@ -162,19 +164,19 @@ public final class Registry {
     /// audit order agree even if the system clock steps back.
     func write<T>(_ body: (ChangeContext) throws -> T) throws -> T {
         defer { search.transactionEnded() }
-        return try database.transaction {
-            audit.invalidate()
-            do {
-                var recordedAt = clock.timestamp()
-                if let last = try database.scalarText("SELECT recorded_at FROM audit_log ORDER BY seq DESC LIMIT 1"),
-                   last > recordedAt {
-                    recordedAt = last
+        return try RegistryError.mapping {
+            try database.transaction {
+                do {
+                    var recordedAt = clock.timestamp()
+                    if let last = try database.scalarText("SELECT recorded_at FROM audit_log ORDER BY seq DESC LIMIT 1"),
+                       last > recordedAt {
+                        recordedAt = last
+                    }
+                    return try body(ChangeContext(actor: actor, recordedAt: recordedAt))
+                } catch {
+                    search.discard()
+                    throw error
                 }
-                return try body(ChangeContext(actor: actor, recordedAt: recordedAt))
-            } catch {
-                audit.invalidate()
-                search.discard()
-                throw error
             }
         }
     }

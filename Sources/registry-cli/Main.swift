@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Registry
+import SQLiteStore
 
 @main
 enum Main {
@@ -13,14 +14,21 @@ enum Main {
             try command.run()
             Output.flush()
         } catch let error as RegistryError {
-            Output.flush()
-            Output.error(error)
-            exit(ExitCodes.of(error))
+            fail(error)
+        } catch let error as DatabaseError {
+            // A read's failure in the SQLite layer, in the registry's words (writes map their own).
+            fail(RegistryError(error))
         } catch {
             // Argument errors, --help and --version: swift-argument-parser prints them and exits 64/0.
             Output.flush()
             RegistryCommand.exit(withError: error)
         }
+    }
+
+    private static func fail(_ error: RegistryError) -> Never {
+        Output.flush()
+        Output.error(error)
+        exit(ExitCodes.of(error))
     }
 }
 

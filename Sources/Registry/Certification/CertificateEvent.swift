@@ -1,3 +1,5 @@
+import SQLiteStore
+
 /// What happens to a certificate.
 public enum CertificateEventType: String, Sendable, CaseIterable, Codable {
     case granted, renewed, suspended, reinstated, revoked, corrected

@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteStore
 
 /// The details a decision carries; which apply depends on the event.
 public struct CertificateDetails: Sendable, Equatable {

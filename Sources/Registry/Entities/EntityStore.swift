@@ -1,3 +1,5 @@
+import SQLiteStore
+
 /// Reads and writes entities and their versions; keeps the full-text index in step.
 ///
 /// The `entities` row is the current version; a write first keeps the version it replaces in

@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import SQLiteStore
 #endif
 
 /// Builds the full-text index of a load into an empty registry on a thread of its own, in a
@@ -105,16 +106,18 @@ final class SearchBuild: @unchecked Sendable {
         Glibc.close(descriptor)
         let scratch: Database
         do {
-            scratch = try Database.scratch(path: path)
+            scratch = try RegistryError.mapping { try Database.scratch(path: path) }
         } catch {
             unlink(path)
             throw error
         }
         self.scratch = scratch
         do {
-            try scratch.execute("PRAGMA application_id = \(Self.applicationID)")
-            try scratch.execute(tableSQL)
-            try scratch.execute("INSERT INTO entity_search (entity_search, rank) VALUES ('automerge', \(Self.automerge))")
+            try RegistryError.mapping {
+                try scratch.execute("PRAGMA application_id = \(Self.applicationID)")
+                try scratch.execute(tableSQL)
+                try scratch.execute("INSERT INTO entity_search (entity_search, rank) VALUES ('automerge', \(Self.automerge))")
+            }
         } catch {
             unlink(path)
             throw error
@@ -218,6 +221,8 @@ final class SearchBuild: @unchecked Sendable {
                 try index(into: scratch)
             } catch let error as RegistryError {
                 fail(error)
+            } catch let error as DatabaseError {
+                fail(RegistryError(error))
             } catch {
                 fail(.io(path: path, message: "\(error)"))
             }

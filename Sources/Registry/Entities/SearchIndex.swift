@@ -1,4 +1,5 @@
 import CSQLite
+import SQLiteStore
 
 /// Keeps the full-text index (`entity_search`) in step with entities and certificate scopes.
 ///

@@ -1,4 +1,5 @@
 import CSQLite
+import SQLiteStore
 
 /// Each full-text document's length in tokens, kept densely in `search_norms` (migration 0007):
 /// 1,024 documents per row, one byte each: the length, 255 for 255 tokens or more (ranking then

@@ -1,3 +1,5 @@
+import SQLiteStore
+
 /// How rows are written: the formats every read command and `export` share.
 public enum RecordFormat: String, Sendable, CaseIterable {
     /// RFC 4180 CSV (UTF-8; `--excel` makes it `;`, BOM, CRLF, and guards cells against formulas).

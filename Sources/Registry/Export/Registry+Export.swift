@@ -1,3 +1,5 @@
+import SQLiteStore
+
 /// What `registry export` can write.
 public enum ExportTarget: String, Sendable, CaseIterable {
     case entities, certificates, resources, needs, audit

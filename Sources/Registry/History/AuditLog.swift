@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SQLiteStore
 
 /// One entry of the audit log.
 public struct AuditEntry: Sendable, Equatable {
@@ -64,19 +65,16 @@ public struct AuditEntry: Sendable, Equatable {
 /// Appends to and verifies the hash-chained audit log.
 ///
 /// Appends happen inside the caller's write transaction, which holds SQLite's write lock, so the
-/// chain head read at the first append stays valid until commit and is kept in memory after that.
+/// chain head read at the first append stays valid until the transaction ends; it is kept in memory
+/// with the connection's `transactionEpoch`, which moves on when a transaction ends or a savepoint
+/// rolls back (say, a rejected row's audit entry), and the head is then read again.
 final class AuditLog {
     static let genesisHash = String(repeating: "0", count: 64)
     private unowned let database: Database
-    private var head: (seq: Int, hash: String)?
+    private var head: (epoch: UInt64, seq: Int, hash: String)?
 
     init(database: Database) {
         self.database = database
-    }
-
-    /// Forgets the cached head; called when a write transaction starts or rolls back.
-    func invalidate() {
-        head = nil
     }
 
     /// Appends one entry and returns its sequence number.
@@ -95,6 +93,8 @@ final class AuditLog {
         recordedAt: String, actor: String, action: String, objectType: String, objectID: String?,
         beforeText: String?, afterText: String?, batchID: String?
     ) throws -> Int {
+        // Read before the INSERT: one outside a transaction commits, and moves the epoch on.
+        let epoch = database.transactionEpoch
         let previous = try currentHead()
         let seq = previous.seq + 1
         let hash = AuditEntry.computeHash(
@@ -108,17 +108,18 @@ final class AuditLog {
             [.integer(Int64(seq)), .text(recordedAt), .text(actor), .text(action), .text(objectType),
              SQLValue(objectID), SQLValue(beforeText), SQLValue(afterText), SQLValue(batchID),
              .text(previous.hash), .text(hash)])
-        head = (seq, hash)
+        head = (epoch, seq, hash)
         return seq
     }
 
     private func currentHead() throws -> (seq: Int, hash: String) {
-        if let head { return head }
+        let epoch = database.transactionEpoch
+        if let head, head.epoch == epoch { return (head.seq, head.hash) }
         let stored = try database.first("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1") {
             (seq: $0.int(at: 0) ?? 0, hash: $0.text(at: 1) ?? "")
         }
         let value = stored ?? (0, Self.genesisHash)
-        head = value
+        head = (epoch, value.seq, value.hash)
         return value
     }
 

@@ -1,5 +1,6 @@
 import CSQLite
 import Crypto
+import SQLiteStore
 
 /// The SHA-256 digest over every entity version an import batch wrote, kept in the batch's audit
 /// entry (`versions_sha256`) so the hash chain covers each of those versions without an audit

@@ -1,3 +1,5 @@
+import SQLiteStore
+
 /// The outcome of `audit verify`.
 public struct AuditVerification: Sendable, Equatable {
     /// Entries checked.

@@ -1,3 +1,5 @@
+import SQLiteStore
+
 /// A table whose current rows may change, paired with an append-only table of every version
 /// (resources/resource_versions, needs/need_versions): one place writes both and the audit entry.
 struct VersionedTable {

@@ -1,3 +1,5 @@
+import SQLiteStore
+
 /// Secondary indexes set aside while a file is loaded into an empty registry and built again
 /// before the commit: building an index from all its keys at once is several times cheaper than a
 /// million random inserts into it, and the registry's unique rules still hold when it commits

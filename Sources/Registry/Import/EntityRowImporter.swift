@@ -1,4 +1,5 @@
 import CSQLite
+import SQLiteStore
 
 /// Upserts entity rows: a row matches an existing entity by id, else NIP, else KRS, else REGON;
 /// new ones are inserted, changed ones updated (the old version kept), identical ones left alone.
@@ -50,7 +51,7 @@ struct EntityRowImporter: RowImporter {
     mutating func finish() throws {
         do {
             try deferredIndexes?.rebuild(registry.database)
-        } catch let RegistryError.sqlite(_, extendedCode, _, _) where extendedCode == Self.uniqueViolation {
+        } catch let DatabaseError.sqlite(_, extendedCode, _, _) where extendedCode == Self.uniqueViolation {
             throw BulkLoadClash()
         }
         deferredIndexes = nil
@@ -203,7 +204,7 @@ struct EntityRowImporter: RowImporter {
             let rowid: Int64
             do {
                 rowid = try store.save(entity, previous: nil, change: "add", reason: nil, context: context, digest: &digest)
-            } catch let RegistryError.sqlite(_, extendedCode, _, _) where intoEmptyRegistry && extendedCode == Self.uniqueViolation {
+            } catch let DatabaseError.sqlite(_, extendedCode, _, _) where intoEmptyRegistry && extendedCode == Self.uniqueViolation {
                 throw BulkLoadClash()  // two rows of the file with one registry id
             }
             if remember { withoutIdentifiers[Self.unitKey(entity.fields)] = rowid }

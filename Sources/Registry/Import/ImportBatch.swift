@@ -1,3 +1,5 @@
+import SQLiteStore
+
 /// An import's row in `import_batches`, written before the import's first change and finished with
 /// its counts when it ends, in the same transaction (migration 0006): rows naming a batch that
 /// already exists cost SQLite's deferred foreign-key check nothing at commit, where a batch row

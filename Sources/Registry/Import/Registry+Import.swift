@@ -116,8 +116,8 @@ extension Registry {
                                 outcome = try importer.apply(prepared, context: context)
                             }
                         } catch let error as RegistryError where error.isAboutTheRow {
-                            // The row's savepoint was rolled back, possibly with audit entries: re-read the chain head.
-                            audit.invalidate()
+                            // The row's savepoint was rolled back, possibly with audit entries, which
+                            // moved the connection's transaction epoch: the audit log reads its head again.
                             let problem = Self.problem(error, record: item.record, line: item.line, map: map)
                             report.rejected += 1
                             report.errors.append(problem)

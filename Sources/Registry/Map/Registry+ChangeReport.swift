@@ -1,3 +1,5 @@
+import SQLiteStore
+
 extension Registry {
     /// The changes between `from` and `to` (each the registry's state as recorded by the end of
     /// that day), within `region`, with counts per unit at `level` when given.

@@ -1,3 +1,5 @@
+import SQLiteStore
+
 extension Registry {
     /// The map of resources and needs per TERYT unit at `level`, within `region` (a TERYT prefix),
     /// on `day`: with a day, the registry's state as recorded by the end of that day; without, now.

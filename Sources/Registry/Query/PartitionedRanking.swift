@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import SQLiteStore
 
 /// The best `limit` matches of a full-text query, ranked on several read-only connections at once,
 /// each over its own range of rowids, then merged: ranking every match of a broad word is CPU work

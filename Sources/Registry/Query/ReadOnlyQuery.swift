@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import SQLiteStore
 
 /// Runs one read-only SQL statement for `registry sql`: the connection is opened read-only and an
 /// authorizer refuses anything that writes or escapes (ATTACH, state-changing PRAGMAs,
@@ -45,8 +46,11 @@ public final class ReadOnlyQuery {
         }
         self.timeLimit = timeLimit
         self.memoryLimit = memoryLimit
-        let database = try Database(path: path, access: .readOnly)
-        try Migrator().requireCurrent(database)
+        let database = try RegistryError.mapping {
+            let database = try Database(path: path, access: .readOnly)
+            try Migrator().requireCurrent(database)
+            return database
+        }
         // FTS5 connects to the full-text table by declaring its columns as a CREATE TABLE, which the
         // authorizer below would refuse: connect it first, so the user's statements can read it. A
         // damaged index fails only the statements that read it (checks and views still run).
@@ -86,7 +90,7 @@ public final class ReadOnlyQuery {
             }
             throw RegistryError.invalidValue(field: "sql", value: sql, rule: message)
         }
-        let statement = try database.prepare(trimmed)
+        let statement = try RegistryError.mapping { try database.prepare(trimmed) }
         self.database = database
         self.statement = statement
         guard statement.isReadOnly else {
@@ -124,6 +128,8 @@ public final class ReadOnlyQuery {
             }
         } catch let error as RegistryError {
             throw limitError(for: error) ?? error
+        } catch let error as DatabaseError {
+            throw limitError(for: RegistryError(error)) ?? RegistryError(error)
         }
     }
 

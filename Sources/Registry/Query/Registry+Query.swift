@@ -1,3 +1,5 @@
+import SQLiteStore
+
 extension Registry {
     /// Calls `body` for each entity matching `query`, streaming rows from SQLite (memory stays flat).
     ///

@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import SQLiteStore
 
 extension Registry {
     /// Full-text search over names, city, street, notes and certificate scopes, best matches first

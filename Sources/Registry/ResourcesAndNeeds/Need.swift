@@ -1,3 +1,5 @@
+import SQLiteStore
+
 /// Something an entity lacks (potrzeba): training, advice, funding, premises…
 public struct Need: Equatable, Sendable {
     public let id: String

@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteStore
 
 /// A category of the resource or need vocabulary.
 public struct Category: Equatable, Sendable {

@@ -1,3 +1,5 @@
+import SQLiteStore
+
 /// Something an entity offers (zasób): a service, premises, equipment, staff…
 public struct Resource: Equatable, Sendable {
     public let id: String

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SQLiteStore
 
 /// What a TERYT import changed.
 public struct TerytImportReport: Sendable, Equatable {

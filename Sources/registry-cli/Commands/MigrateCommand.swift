@@ -1,5 +1,6 @@
 import ArgumentParser
 import Registry
+import SQLiteStore
 
 struct MigrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Registry
+import SQLiteStore
 
 @Suite("Certification")
 struct CertificationTests {
@@ -185,7 +186,7 @@ struct CertificationTests {
         let database = test.registry.database
         let before = try database.dump()
         #expect(try database.refusalWithoutForeignKeys(sql) == message)
-        #expect(throws: RegistryError.self) { try database.execute(sql) }
+        #expect(throws: DatabaseError.self) { try database.execute(sql) }
         #expect(try database.dump() == before)
     }
 

@@ -2,6 +2,7 @@ import CSQLite
 import Foundation
 import Testing
 @testable import Registry
+import SQLiteStore
 
 @Suite("Migrations")
 struct MigratorTests {
@@ -111,7 +112,7 @@ struct MigratorTests {
             let opcodes = try database.rows("EXPLAIN INSERT INTO \(table) (change) VALUES (?)") { $0.text(at: 1) ?? "" }
             #expect(opcodes.contains("Insert") && !opcodes.contains("OpenEphemeral"), "\(table): \(opcodes)")
         }
-        #expect(throws: RegistryError.self) {
+        #expect(throws: DatabaseError.self) {
             try database.execute("""
                 INSERT INTO entities (id, version, change, actor, kind, name, created_at, updated_at)
                 VALUES ('01900000-0000-7000-8000-0000000000ff', 1, 'moved', 'x', 'kgw', 'K', '2025', '2025')
@@ -295,7 +296,7 @@ struct MigratorTests {
         let good = try #require(Migration(fileName: "0001_a.sql", contents: Data("CREATE TABLE a (x);".utf8)))
         let bad = try #require(Migration(fileName: "0002_b.sql", contents: Data("CREATE TABLE b (y); INSERT INTO nope VALUES (1);".utf8)))
         let migrator = Migrator(migrations: [good, bad])
-        #expect(throws: RegistryError.self) { try migrator.migrate(database, now: { "t" }) }
+        #expect(throws: DatabaseError.self) { try migrator.migrate(database, now: { "t" }) }
         #expect(try migrator.status(of: database).applied.map(\.version) == [1])
         #expect(try database.scalarInt("SELECT count(*) FROM sqlite_schema WHERE name = 'b'") == 0)
         #expect(try database.scalarInt("PRAGMA user_version") == 1)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Registry
+import SQLiteStore
 #if canImport(Glibc)
 import Glibc
 #endif

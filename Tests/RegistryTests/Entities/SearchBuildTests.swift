@@ -2,6 +2,7 @@ import CSQLite
 import Foundation
 import Testing
 @testable import Registry
+import SQLiteStore
 
 @Suite("Full-text index built beside a load")
 struct SearchBuildTests {

@@ -2,6 +2,7 @@ import CSQLite
 import Foundation
 import Testing
 @testable import Registry
+import SQLiteStore
 
 @Suite("Search ranking")
 struct SearchRankTests {
@@ -122,7 +123,9 @@ struct SearchRankTests {
         do {
             try registry.search("kuchnia", limit: 10) { _, _ in }
             Issue.record("the search answered although its connections could not read the registry")
-        } catch let RegistryError.sqlite(code, _, message, _) {
+        } catch let error as DatabaseError {
+            // A read's failure in the SQLite layer, as the CLI shows it: in the registry's words.
+            guard case let .sqlite(code, _, message, _) = RegistryError(error) else { throw error }
             #expect(code == SQLITE_NOTADB && message == "file is not a database", "\(code) \(message)")
         }
         #expect(registry.lastSearchPlan == .oneConnection, "the partitioned path did not finish")

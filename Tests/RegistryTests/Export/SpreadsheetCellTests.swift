@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Registry
+import SQLiteStore
 
 @Suite("Spreadsheet-safe cells")
 struct SpreadsheetCellTests {

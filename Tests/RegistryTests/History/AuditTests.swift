@@ -2,6 +2,7 @@ import CSQLite
 import Foundation
 import Testing
 @testable import Registry
+import SQLiteStore
 
 @Suite("Audit log and append-only history")
 struct AuditTests {
@@ -56,10 +57,10 @@ struct AuditTests {
         #expect(try test.registry.check().problems.contains("import batch b: never finished (its counts were not recorded)"))
         for sql in ["UPDATE import_batches SET file_name = 'other.csv', rows = 1, finished_at = 'u' WHERE id = 'b'",
                     "UPDATE import_batches SET rows = 1 WHERE id = 'b'"] {
-            #expect(throws: RegistryError.self, "\(sql)") { try database.execute(sql) }
+            #expect(throws: DatabaseError.self, "\(sql)") { try database.execute(sql) }
         }
         try database.execute("UPDATE import_batches SET rows = 3, inserted = 3, finished_at = '2025-01-01T00:00:01Z' WHERE id = 'b'")
-        #expect(throws: RegistryError.self) { try database.execute("UPDATE import_batches SET rows = 4 WHERE id = 'b'") }
+        #expect(throws: DatabaseError.self) { try database.execute("UPDATE import_batches SET rows = 4 WHERE id = 'b'") }
         #expect(try database.scalarInt("SELECT rows FROM import_batches WHERE id = 'b'") == 3)
         #expect(!(try test.registry.check().problems.contains { $0.hasPrefix("import batch") }))
     }

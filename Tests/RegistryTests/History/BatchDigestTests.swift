@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Registry
+import SQLiteStore
 
 @Suite("Import batch digests")
 struct BatchDigestTests {
@@ -76,10 +77,10 @@ struct BatchDigestTests {
     @Test("a version that skips keeping the one it replaces is refused by the database itself")
     func historyGuard() throws {
         let test = try Self.importTwice()
-        #expect(throws: RegistryError.self) {
+        #expect(throws: DatabaseError.self) {
             try test.registry.database.execute("UPDATE entities SET name = 'x' WHERE rowid = 1")
         }
-        #expect(throws: RegistryError.self) {
+        #expect(throws: DatabaseError.self) {
             try test.registry.database.execute("UPDATE entities SET version = version + 1, name = 'x' WHERE rowid = 1")
         }
     }

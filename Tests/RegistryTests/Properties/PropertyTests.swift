@@ -3,6 +3,7 @@ import Foundation
 import PropertyBased
 import Testing
 @testable import Registry
+import SQLiteStore
 
 /// Properties checked over generated inputs (x-sheep/swift-property-based; failures print a seed to replay).
 @Suite("Properties")

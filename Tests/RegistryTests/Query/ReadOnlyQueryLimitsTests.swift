@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Registry
+import SQLiteStore
 
 /// The memory limit is process-wide and needs SQLite started with memory counting, which this test
 /// process cannot promise (other suites open connections first): it is tested through the CLI.

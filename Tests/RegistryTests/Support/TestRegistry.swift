@@ -1,5 +1,6 @@
 import Foundation
 @testable import Registry
+import SQLiteStore
 
 /// A temporary folder removed when the value is released.
 final class TemporaryDirectory {
@@ -123,7 +124,7 @@ extension Database {
         do {
             try execute(sql)
             return nil
-        } catch let RegistryError.sqlite(_, _, message, _) {
+        } catch let DatabaseError.sqlite(_, _, message, _) {
             return message
         }
     }

@@ -1,9 +1,18 @@
-/// A value bound to, or read from, an SQL statement.
+/// A value bound to, or read from, an SQL statement: one of SQLite's five storage classes.
+///
+/// ```swift
+/// try database.run("INSERT INTO t (name, n, note) VALUES (?, ?, ?)", ["Kraków", 2, SQLValue(nil as String?)])
+/// ```
 public enum SQLValue: Equatable, Sendable {
+    /// SQL NULL.
     case null
+    /// A 64-bit signed integer.
     case integer(Int64)
+    /// A 64-bit floating-point number.
     case real(Double)
+    /// UTF-8 text (it may hold NUL characters: it is bound with its length).
     case text(String)
+    /// Bytes.
     case blob([UInt8])
 
     /// `.null` for nil, otherwise `.text`.

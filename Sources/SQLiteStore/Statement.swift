@@ -2,10 +2,17 @@ import CSQLite
 
 /// A prepared statement: bind values, step through rows, read typed columns.
 ///
-/// Reading columns straight from the statement (`text(at:)`, `int(at:)`) avoids boxing each value,
-/// which matters on the bulk import and export paths.
+/// ```swift
+/// let names = try database.cached("SELECT name FROM t WHERE n > ?").map([.integer(1)]) { $0.text(at: 0) }
+/// ```
+///
+/// Reading columns straight from the statement (`text(at:)`, `int(at:)`, `withUTF8(at:_:)`) avoids
+/// boxing each value as an `SQLValue`, which matters on bulk import and export paths; build
+/// conveniences on top of them, not instead. Failures are thrown as `DatabaseError`.
 public final class Statement {
-    let handle: OpaquePointer
+    // The column readers and the text binder below are @inlinable, so the bulk paths in other
+    // modules read and bind without a call per value.
+    @usableFromInline let handle: OpaquePointer
     /// The SQL this statement was prepared from.
     public let sql: String
     private unowned let database: Database
@@ -55,6 +62,7 @@ public final class Statement {
     }
 
     /// Binds text or NULL without boxing (the import fast path).
+    @inlinable
     public func bind(_ text: String?, at index: Int32) {
         if let text {
             Self.bindText(handle, index, text)
@@ -64,8 +72,8 @@ public final class Statement {
     }
 
     /// Binds with an explicit byte length, so text holding a NUL is stored whole.
-    @discardableResult
-    private static func bindText(_ handle: OpaquePointer, _ index: Int32, _ text: String) -> Int32 {
+    @discardableResult @inlinable
+    static func bindText(_ handle: OpaquePointer, _ index: Int32, _ text: String) -> Int32 {
         var text = text
         return text.withUTF8 { bytes in
             sqlite3_bind_text(handle, index, UnsafeRawPointer(bytes.baseAddress)?.assumingMemoryBound(to: CChar.self),
@@ -96,7 +104,7 @@ public final class Statement {
     }
 
     /// Binds `row`'s values in order (its texts without copying them), runs to completion and resets.
-    func execute(_ row: EncodedRow) throws {
+    public func execute(_ row: EncodedRow) throws {
         sqlite3_reset(handle)
         try row.withBindings(self) {
             defer { sqlite3_reset(handle) }
@@ -105,7 +113,7 @@ public final class Statement {
     }
 
     /// The error for a failed bind of this statement.
-    func bindError(_ code: Int32) -> RegistryError {
+    func bindError(_ code: Int32) -> DatabaseError {
         database.error(code: code, sql: sql)
     }
 
@@ -146,11 +154,13 @@ public final class Statement {
     }
 
     /// True when column `index` of the current row is NULL.
+    @inlinable
     public func isNull(at index: Int32) -> Bool {
         sqlite3_column_type(handle, index) == SQLITE_NULL
     }
 
     /// Column `index` as text; nil for NULL.
+    @inlinable
     public func text(at index: Int32) -> String? {
         guard let pointer = sqlite3_column_text(handle, index) else { return nil }
         let count = Int(sqlite3_column_bytes(handle, index))
@@ -158,12 +168,14 @@ public final class Statement {
     }
 
     /// Column `index`'s SQLite type (SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB, SQLITE_NULL).
+    @inlinable
     public func type(at index: Int32) -> Int32 {
         sqlite3_column_type(handle, index)
     }
 
     /// Calls `body` with column `index`'s UTF-8 bytes, without copying them into a String
     /// (the export fast path); the bytes are valid only inside `body`.
+    @inlinable
     public func withUTF8<T>(at index: Int32, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
         let pointer = sqlite3_column_text(handle, index)
         let count = Int(sqlite3_column_bytes(handle, index))
@@ -178,11 +190,13 @@ public final class Statement {
     }
 
     /// Column `index` as an integer; nil for NULL.
+    @inlinable
     public func int(at index: Int32) -> Int? {
         isNull(at: index) ? nil : Int(sqlite3_column_int64(handle, index))
     }
 
     /// Column `index` as a double; nil for NULL.
+    @inlinable
     public func double(at index: Int32) -> Double? {
         isNull(at: index) ? nil : sqlite3_column_double(handle, index)
     }

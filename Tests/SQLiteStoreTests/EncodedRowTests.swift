@@ -1,7 +1,7 @@
 import CSQLite
 import Foundation
 import Testing
-@testable import Registry
+@testable import SQLiteStore
 
 @Suite("Encoded rows")
 struct EncodedRowTests {
@@ -49,8 +49,8 @@ struct EncodedRowTests {
 
     @Test("a statement bound from an encoded row reads back every value, and keeps no pointer into it afterwards")
     func bindsEveryValue() throws {
-        let test = try TestRegistry()
-        let database = test.registry.database
+        let directory = TemporaryDirectory()
+        let database = try Database(path: directory.file("e.sqlite"), access: .readWriteCreate)
         try database.execute("CREATE TEMP TABLE t (a, b, c, d, e, f)")
         var row = EncodedRow()
         for value in Self.values { row.append(value) }

@@ -3,30 +3,40 @@ import CSQLite
 /// SQL values encoded into one reusable byte buffer: a type tag, then the value (text and blobs
 /// with their length first), so no two different rows encode alike.
 ///
-/// One encoding serves two purposes on the import path: `BatchDigest` hashes it, and
-/// `Statement.execute(_:)` binds the texts straight from it, so SQLite copies no value into
-/// memory of its own and no text is walked twice.
-struct EncodedRow {
-    private(set) var bytes: [UInt8] = []
+/// One encoding can serve two purposes on a bulk-write path: a caller hashes it (its bytes are a
+/// stable format: tag 0 NULL, 1 integer, 2 real, 3 text, 4 blob; numbers and lengths as 8 bytes,
+/// little-endian), and `Statement.execute(_:)` binds the texts straight from it, so SQLite copies
+/// no value into memory of its own and no text is walked twice.
+///
+/// ```swift
+/// var row = EncodedRow()
+/// row.append(text: "Kraków")
+/// row.append(integer: 2)
+/// try database.cached("INSERT INTO t (name, n) VALUES (?, ?)").execute(row)
+/// ```
+public struct EncodedRow {
+    /// The encoded values.
+    public private(set) var bytes: [UInt8] = []
     /// Where each value's tag is, in order.
     private var starts: [Int] = []
 
-    init(capacity: Int = 512) {
+    /// An empty row whose buffer has room for `capacity` bytes before it grows.
+    public init(capacity: Int = 512) {
         bytes.reserveCapacity(capacity)
         starts.reserveCapacity(32)
     }
 
     /// The number of values encoded.
-    var count: Int { starts.count }
+    public var count: Int { starts.count }
 
     /// Empties the buffer, keeping its memory.
-    mutating func removeAll() {
+    public mutating func removeAll() {
         bytes.removeAll(keepingCapacity: true)
         starts.removeAll(keepingCapacity: true)
     }
 
     /// Appends `value`.
-    mutating func append(_ value: SQLValue) {
+    public mutating func append(_ value: SQLValue) {
         switch value {
         case .null:
             appendNull()
@@ -48,76 +58,68 @@ struct EncodedRow {
     // path uses them (through `SQLValueSink`) to skip building the values, and an array of them, first.
 
     /// Appends NULL.
-    mutating func appendNull() {
+    public mutating func appendNull() {
         starts.append(bytes.count)
         bytes.append(0)
     }
 
     /// Appends an integer.
-    mutating func append(integer number: Int64) {
+    public mutating func append(integer number: Int64) {
         starts.append(bytes.count)
         bytes.append(1)
         appendLittleEndian(UInt64(bitPattern: number))
     }
 
     /// Appends a real.
-    mutating func append(real number: Double) {
+    public mutating func append(real number: Double) {
         starts.append(bytes.count)
         bytes.append(2)
         appendLittleEndian(number.bitPattern)
     }
 
     /// Appends a text.
-    mutating func append(text: String) {
+    public mutating func append(text: String) {
         starts.append(bytes.count)
-        text.withUTF8Bytes { appendTextBytes($0) }
+        var text = text  // withUTF8 reads a native string's own storage, without a copy
+        text.withUTF8 { appendTextBytes($0) }
     }
 
-    /// Appends `text` as the full-text index holds it (`TextFolding.searchText`), written straight
-    /// into the buffer when the byte-level folding knows every scalar (no string is made for it).
-    mutating func append(searchText text: String) {
+    /// Appends a text that `write` puts straight into the buffer, given room for `capacity` bytes;
+    /// it returns how many it wrote, or nil to give up, and then nothing is appended. Returns
+    /// whether the text was appended. (A transformed text, say folded, then needs no String of its own.)
+    public mutating func appendText(capacity: Int, writtenBy write: (UnsafeMutableBufferPointer<UInt8>) -> Int?) -> Bool {
         let tag = bytes.count
-        let folded = text.withUTF8Bytes { source -> Bool in
-            bytes.append(3)
-            appendLittleEndian(0)  // the length, written below
-            let offset = bytes.count
-            bytes.append(contentsOf: repeatElement(0, count: source.count))
-            let written = bytes.withUnsafeMutableBufferPointer { buffer in
-                TextFolding.foldPolish(
-                    source, into: UnsafeMutableBufferPointer(rebasing: buffer[offset...]), punctuation: .spaced)
-            }
-            guard let written else { return false }
-            bytes.removeLast(source.count - written)
-            withUnsafeBytes(of: UInt64(written).littleEndian) { length in
-                bytes.replaceSubrange((tag + 1)..<(tag + 9), with: length)
-            }
-            return true
+        bytes.append(3)
+        appendLittleEndian(0)  // the length, written below
+        let offset = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: capacity))
+        let written = bytes.withUnsafeMutableBufferPointer { buffer in
+            write(UnsafeMutableBufferPointer(rebasing: buffer[offset...]))
         }
-        if folded {
-            starts.append(tag)
-        } else {
+        guard let written, written >= 0, written <= capacity else {
             bytes.removeLast(bytes.count - tag)
-            append(text: TextFolding.searchTextScalars(text))
+            return false
         }
-    }
-
-    /// Appends `text` as the full-text index holds it, or NULL for nil.
-    mutating func append(searchText text: String?) {
-        if let text { append(searchText: text) } else { appendNull() }
+        bytes.removeLast(capacity - written)
+        withUnsafeBytes(of: UInt64(written).littleEndian) { length in
+            bytes.replaceSubrange((tag + 1)..<(tag + 9), with: length)
+        }
+        starts.append(tag)
+        return true
     }
 
     /// Appends a text, or NULL for nil.
-    mutating func append(text: String?) {
+    public mutating func append(text: String?) {
         if let text { append(text: text) } else { appendNull() }
     }
 
     /// Appends an integer, or NULL for nil.
-    mutating func append(integer number: Int?) {
+    public mutating func append(integer number: Int?) {
         if let number { append(integer: Int64(number)) } else { appendNull() }
     }
 
     /// Appends a real, or NULL for nil.
-    mutating func append(real number: Double?) {
+    public mutating func append(real number: Double?) {
         if let number { append(real: number) } else { appendNull() }
     }
 
@@ -128,7 +130,7 @@ struct EncodedRow {
     }
 
     /// Appends column `index` of the current row of `row`, as `append` would its value.
-    mutating func append(_ row: Statement, _ index: Int32) {
+    public mutating func append(_ row: Statement, _ index: Int32) {
         switch row.type(at: index) {
         case SQLITE_NULL:
             append(.null)
@@ -145,7 +147,7 @@ struct EncodedRow {
     }
 
     /// Calls `body` with the bytes of the first `valueCount` values.
-    func withPrefix<R>(values valueCount: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    public func withPrefix<R>(values valueCount: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         let end = valueCount < starts.count ? starts[valueCount] : bytes.count
         return try bytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[..<end])) }
     }
@@ -188,23 +190,4 @@ struct EncodedRow {
     private static func readLittleEndian(_ pointer: UnsafePointer<UInt8>) -> UInt64 {
         UInt64(littleEndian: UnsafeRawPointer(pointer).loadUnaligned(as: UInt64.self))
     }
-}
-
-/// Takes a row's values one at a time, so one list of columns can fill either an array of
-/// `SQLValue`s or an `EncodedRow` (the same bytes either way).
-protocol SQLValueSink {
-    /// Appends a text, or NULL for nil.
-    mutating func append(text: String?)
-    /// Appends an integer, or NULL for nil.
-    mutating func append(integer: Int?)
-    /// Appends a real, or NULL for nil.
-    mutating func append(real: Double?)
-}
-
-extension EncodedRow: SQLValueSink {}
-
-extension Array: SQLValueSink where Element == SQLValue {
-    mutating func append(text: String?) { append(SQLValue(text)) }
-    mutating func append(integer: Int?) { append(SQLValue(integer)) }
-    mutating func append(real: Double?) { append(SQLValue(real)) }
 }

@@ -1,7 +1,7 @@
 import CSQLite
 import Foundation
 import Testing
-@testable import Registry
+@testable import SQLiteStore
 
 @Suite("SQLite layer")
 struct DatabaseTests {
@@ -21,12 +21,12 @@ struct DatabaseTests {
         let fresh = try Database(path: directory.file("new.sqlite"), access: .readWriteCreate)
         try fresh.execute("CREATE TABLE t (x)")
         #expect(try fresh.scalarInt("PRAGMA page_size") == 16_384)
-        close(try PrivateFile.create(directory.file("scratch.sqlite")))
+        close(open(directory.file("scratch.sqlite"), O_CREAT | O_EXCL | O_WRONLY, 0o600))
         let scratch = try Database.scratch(path: directory.file("scratch.sqlite"))
         try scratch.execute("CREATE TABLE t (x)")
         #expect(try scratch.scalarInt("PRAGMA page_size") == 16_384)
 
-        // A registry made before this setting (4 KiB pages, WAL, with rows) opens unchanged.
+        // A file made before this setting (4 KiB pages, WAL, with rows) opens unchanged.
         let oldPath = directory.file("old.sqlite")
         var handle: OpaquePointer?
         #expect(sqlite3_open(oldPath, &handle) == SQLITE_OK)
@@ -103,7 +103,7 @@ struct DatabaseTests {
         do {
             try database.run("INSERT INTO t VALUES (1)")
             Issue.record("expected a constraint error")
-        } catch let RegistryError.sqlite(code, extendedCode, message, sql) {
+        } catch let DatabaseError.sqlite(code, extendedCode, message, sql) {
             #expect(code == SQLITE_CONSTRAINT)
             #expect(extendedCode == SQLITE_CONSTRAINT | (8 << 8))  // SQLITE_CONSTRAINT_UNIQUE
             #expect(message.contains("UNIQUE constraint failed: t.x"))
@@ -128,8 +128,8 @@ struct DatabaseTests {
         let path = directory.file("r.sqlite")
         try Database(path: path, access: .readWriteCreate).execute("CREATE TABLE t (x)")
         let reader = try Database(path: path, access: .readOnly)
-        #expect(throws: RegistryError.self) { try reader.execute("INSERT INTO t VALUES (1)") }
-        #expect(throws: RegistryError.fileNotFound(path: directory.file("none.sqlite"))) {
+        #expect(throws: DatabaseError.self) { try reader.execute("INSERT INTO t VALUES (1)") }
+        #expect(throws: DatabaseError.notFound(path: directory.file("none.sqlite"))) {
             try Database(path: directory.file("none.sqlite"), access: .readOnly)
         }
     }
@@ -231,17 +231,16 @@ struct DatabaseTests {
         #expect(try database.scalarInt("SELECT count(*) FROM t") == 2)
     }
 
-    @Test("a journal only a writer may roll back, met by a reader that cannot write either, is named with what to do")
-    func interruptedWriteMessage() throws {
+    @Test("a journal only a writer may roll back, met by a reader that cannot write either, is told apart from a read-only file")
+    func interruptedWriteError() throws {
         let directory = TemporaryDirectory()
         let database = try Database(path: directory.file("m.sqlite"), access: .readWriteCreate)
         let error = database.error(code: SQLITE_READONLY | (3 << 8), sql: nil, message: "attempt to write a readonly database")
-        #expect(error == .cannotCreate(path: database.path, reason: "an interrupted import left \(database.path)-journal, which only a "
-            + "connection allowed to write the registry and its folder can roll back: run `registry migrate` as such a user"))
-        #expect(database.error(code: SQLITE_READONLY, sql: nil, message: "x") == .cannotCreate(path: database.path, reason: "the database is read-only (x)"))
+        #expect(error == .rollbackNeedsWriter(path: database.path))
+        #expect(database.error(code: SQLITE_READONLY, sql: nil, message: "x") == .readOnly(path: database.path, extendedCode: SQLITE_READONLY, message: "x"))
     }
 
-    @Test("a registry left in rollback mode with no journal (a load killed before or after its transaction) reads as it is and returns to WAL on a writable open")
+    @Test("a database left in rollback mode with no journal (a load killed before or after its transaction) reads as it is and returns to WAL on a writable open")
     func leftInRollbackMode() throws {
         let directory = TemporaryDirectory()
         let path = directory.file("left.sqlite")
@@ -291,7 +290,7 @@ struct DatabaseTests {
     func missingDirectory() throws {
         let directory = TemporaryDirectory()
         let path = directory.file("no/such/dir/r.sqlite")
-        #expect(throws: RegistryError.cannotCreate(path: path, reason: "No such file or directory")) {
+        #expect(throws: DatabaseError.cannotCreate(path: path, reason: "No such file or directory")) {
             try Database(path: path, access: .readWriteCreate)
         }
     }
@@ -308,7 +307,7 @@ struct DatabaseTests {
         do {
             try second.transaction { try second.run("INSERT INTO t VALUES (1)") }
             Issue.record("expected busy")
-        } catch let error as RegistryError {
+        } catch let error as DatabaseError {
             guard case .busy = error else { Issue.record("expected busy, got \(error)"); return }
         }
     }
