@@ -166,7 +166,7 @@ public final class Registry {
             audit.invalidate()
             do {
                 var recordedAt = clock.timestamp()
-                if let last = try database.scalarText("SELECT recorded_at FROM audit_log ORDER BY seq DESC LIMIT 1"),
+                if let last = try AuditLog.lastRecordedAt(database),
                    last > recordedAt {
                     recordedAt = last
                 }
@@ -182,7 +182,7 @@ public final class Registry {
     /// The set of TERYT codes, loaded once per connection (validation checks every row against it).
     func terytCodes() throws -> Set<String> {
         if let terytCodeCache { return terytCodeCache }
-        let codes = Set(try database.rows("SELECT code FROM teryt_units") { $0.text(at: 0) ?? "" })
+        let codes = try teryt.codes()
         terytCodeCache = codes
         return codes
     }
