@@ -66,6 +66,16 @@ extension Registry {
 
     // MARK: Resources and needs alike
 
+    /// Records a new item of the entity `entity` (id, NIP, REGON or KRS) in its own transaction.
+    private func addItem<Item: EntityItem>(
+        entity: String, category: String, description: String, cells: [String: String?]
+    ) throws -> Item {
+        try write { context in
+            try insertItem(entity: entity, category: category, description: description, cells: { cells[$0] ?? nil },
+                           id: nil, context: context)
+        }
+    }
+
     /// Records a new item of the entity `entity` (id, NIP, REGON or KRS); its own details are read
     /// from `cells` by column name.
     func insertItem<Item: EntityItem>(
@@ -129,11 +139,8 @@ extension Registry {
         entity: String, category: String, description: String, quantity: String? = nil, unit: String? = nil,
         recordedOn: String? = nil
     ) throws -> Resource {
-        let cells = ["quantity": quantity, "unit": unit, "recorded_on": recordedOn]
-        return try write { context in
-            try insertItem(entity: entity, category: category, description: description, cells: { cells[$0] ?? nil },
-                           id: nil, context: context)
-        }
+        try addItem(entity: entity, category: category, description: description,
+                    cells: ["quantity": quantity, "unit": unit, "recorded_on": recordedOn])
     }
 
     /// Records that a resource stopped being available on `date` (default today).
@@ -159,11 +166,8 @@ extension Registry {
     public func addNeed(
         entity: String, category: String, description: String, priority: String? = nil, reportedOn: String? = nil
     ) throws -> Need {
-        let cells = ["priority": priority, "reported_on": reportedOn]
-        return try write { context in
-            try insertItem(entity: entity, category: category, description: description, cells: { cells[$0] ?? nil },
-                           id: nil, context: context)
-        }
+        try addItem(entity: entity, category: category, description: description,
+                    cells: ["priority": priority, "reported_on": reportedOn])
     }
 
     /// Records that a need was met on `date` (default today).
