@@ -130,7 +130,7 @@ public final class Registry {
                 batchID: nil)
         }
         audit.invalidate()
-        if try database.scalarInt("SELECT count(*) FROM teryt_units") == 0 {
+        if try teryt.isEmpty() {
             try seedTeryt()
         }
         let after = try migrator.status(of: database)
@@ -153,7 +153,7 @@ public final class Registry {
     }
 
     private func isEmptyDatabase() throws -> Bool {
-        try database.scalarInt("SELECT count(*) FROM sqlite_schema") == 0
+        try DatabaseChecks.hasNoSchema(database)
     }
 
     /// Runs `body` as one write transaction with one recorded time for every change in it.

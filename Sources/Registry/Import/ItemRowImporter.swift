@@ -17,6 +17,7 @@ struct ItemRowImporter<Item: ImportedItem>: RowImporter {
         let category = try registry.checkCategory(row["category"] ?? "", of: Item.self)
         let description = row["description"] ?? ""
         let store = registry.items(Item.self)
+        // A row with an id matches only by it: an id naming nothing adds an item with that id.
         let existing = try ImportIDs.id(row).map { try store.item(id: $0) }
             ?? store.first(entityID: entityID, category: category, description: description)
         guard let existing else {
@@ -45,5 +46,6 @@ struct ItemRowImporter<Item: ImportedItem>: RowImporter {
     }
 }
 
+// The names the import dispatch (`Registry+Import`) uses.
 typealias ResourceRowImporter = ItemRowImporter<Resource>
 typealias NeedRowImporter = ItemRowImporter<Need>

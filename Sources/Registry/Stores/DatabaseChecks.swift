@@ -1,5 +1,10 @@
-/// SQLite's own checks of a registry file, as `registry check` and `backup` run them.
+/// SQLite's own checks of a registry file, as `registry check`, `backup` and opening run them.
 enum DatabaseChecks {
+    /// True for a file with no table yet (a registry about to be created).
+    static func hasNoSchema(_ database: Database) throws -> Bool {
+        try database.scalarInt("SELECT count(*) FROM sqlite_schema") == 0
+    }
+
     /// What `PRAGMA integrity_check` says: `["ok"]` for a sound file.
     static func integrity(_ database: Database) throws -> [String] {
         try database.rows("PRAGMA integrity_check") { $0.text(at: 0) ?? "" }

@@ -55,6 +55,11 @@ struct TerytStore {
         try database.first("SELECT \(Self.unitColumns) FROM teryt_units WHERE code = ?", [.text(code)], Self.unit)
     }
 
+    /// True when the dictionary holds no unit (a new registry, to be seeded).
+    func isEmpty() throws -> Bool {
+        try database.scalarInt("SELECT count(*) FROM teryt_units") == 0
+    }
+
     /// Every unit's code.
     func codes() throws -> Set<String> {
         Set(try database.rows("SELECT code FROM teryt_units") { $0.text(at: 0) ?? "" })
