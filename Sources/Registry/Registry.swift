@@ -132,7 +132,7 @@ public final class Registry {
                                 "checksum": .string(migration.checksum)]),
                 batchID: nil)
         }
-        if try database.scalarInt("SELECT count(*) FROM teryt_units") == 0 {
+        if try teryt.isEmpty() {
             try seedTeryt()
         }
         let after = try migrator.status(of: database)
@@ -155,7 +155,7 @@ public final class Registry {
     }
 
     private func isEmptyDatabase() throws -> Bool {
-        try database.scalarInt("SELECT count(*) FROM sqlite_schema") == 0
+        try DatabaseChecks.hasNoSchema(database)
     }
 
     /// Runs `body` as one write transaction with one recorded time for every change in it.
@@ -168,8 +168,7 @@ public final class Registry {
             try database.transaction {
                 do {
                     var recordedAt = clock.timestamp()
-                    if let last = try database.scalarText("SELECT recorded_at FROM audit_log ORDER BY seq DESC LIMIT 1"),
-                       last > recordedAt {
+                    if let last = try AuditLog.lastRecordedAt(database), last > recordedAt {
                         recordedAt = last
                     }
                     return try body(ChangeContext(actor: actor, recordedAt: recordedAt))
@@ -184,7 +183,7 @@ public final class Registry {
     /// The set of TERYT codes, loaded once per connection (validation checks every row against it).
     func terytCodes() throws -> Set<String> {
         if let terytCodeCache { return terytCodeCache }
-        let codes = Set(try database.rows("SELECT code FROM teryt_units") { $0.text(at: 0) ?? "" })
+        let codes = try teryt.codes()
         terytCodeCache = codes
         return codes
     }

@@ -39,20 +39,4 @@ public struct CertificateEvent: Equatable, Sendable {
             "actor": .string(actor), "batch_id": .string(batchID),
         ])
     }
-
-    static let selectColumns = """
-        id, certificate_id, event, effective_on, valid_from, valid_to, decision_no, decided_on, issuer, scope, reason,
-        corrects, recorded_at, actor, batch_id
-        """
-
-    static func from(_ row: Statement) -> CertificateEvent {
-        func date(_ index: Int32) -> LocalDate? { row.text(at: index).flatMap { LocalDate(iso: $0) } }
-        return CertificateEvent(
-            id: row.text(at: 0) ?? "", certificateID: row.text(at: 1) ?? "",
-            type: CertificateEventType(rawValue: row.text(at: 2) ?? "") ?? .corrected,
-            effectiveOn: date(3) ?? LocalDate(daysSinceEpoch: 0), validFrom: date(4), validTo: date(5),
-            decisionNo: row.text(at: 6), decidedOn: date(7), issuer: row.text(at: 8), scope: row.text(at: 9),
-            reason: row.text(at: 10), corrects: row.text(at: 11), recordedAt: row.text(at: 12) ?? "",
-            actor: row.text(at: 13) ?? "", batchID: row.text(at: 14))
-    }
 }

@@ -15,34 +15,24 @@ public enum CertificateLifecycle {
             return "it is already granted; record a renewal or a correction instead"
         case (.corrected, _):
             return nil
-        case (.renewed, .active), (.renewed, .pending), (.renewed, .expired):
+        case (.renewed, .active), (.renewed, .pending), (.renewed, .expired),
+             (.suspended, .active), (.suspended, .pending), (.reinstated, .suspended),
+             (.revoked, .active), (.revoked, .pending), (.revoked, .suspended):
             return nil
+        case (.renewed, .revoked), (.suspended, .revoked), (.reinstated, .revoked):
+            return "a revoked certificate cannot be \(event.rawValue)"
+        case (.suspended, .suspended), (.revoked, .revoked):
+            return "it is already \(event.rawValue)"
         case (.renewed, .suspended):
             return "a suspended certificate must be reinstated before it is renewed"
-        case (.renewed, .revoked):
-            return "a revoked certificate cannot be renewed"
-        case (.suspended, .active), (.suspended, .pending):
-            return nil
-        case (.suspended, .suspended):
-            return "it is already suspended"
         case (.suspended, .expired):
             return "\(expiry); an expired certificate cannot be suspended"
-        case (.suspended, .revoked):
-            return "a revoked certificate cannot be suspended"
-        case (.reinstated, .suspended):
-            return nil
         case (.reinstated, .active), (.reinstated, .pending):
             return "it is not suspended"
         case (.reinstated, .expired):
             return "\(expiry); renew it instead"
-        case (.reinstated, .revoked):
-            return "a revoked certificate cannot be reinstated"
-        case (.revoked, .active), (.revoked, .pending), (.revoked, .suspended):
-            return nil
         case (.revoked, .expired):
             return "\(expiry); there is nothing to revoke"
-        case (.revoked, .revoked):
-            return "it is already revoked"
         }
     }
 }

@@ -26,19 +26,11 @@ public struct CertificateDetails: Sendable, Equatable {
 extension Registry {
     // MARK: Schemes
 
+    var certificates: CertificateStore { CertificateStore(database: database) }
+
     /// Every scheme, by code.
     public func schemes() throws -> [Scheme] {
-        let kinds = Dictionary(grouping: try database.rows("SELECT scheme_code, kind FROM scheme_kinds ORDER BY kind") {
-            ($0.text(at: 0) ?? "", EntityKind(rawValue: $0.text(at: 1) ?? ""))
-        }, by: \.0).mapValues { $0.compactMap(\.1) }
-        return try database.rows(
-            "SELECT code, name, issuer_type, default_validity_months, scoped, description FROM schemes ORDER BY code"
-        ) { row in
-            let code = row.text(at: 0) ?? ""
-            return Scheme(code: code, name: row.text(at: 1) ?? "", issuerType: row.text(at: 2) ?? "",
-                          defaultValidityMonths: row.int(at: 3), scoped: row.int(at: 4) == 1,
-                          eligibleKinds: kinds[code] ?? [], description: row.text(at: 5))
-        }
+        try certificates.schemes()
     }
 
     /// The scheme with `code`.
@@ -60,16 +52,10 @@ extension Registry {
             throw RegistryError.invalidValue(field: "validity_months", value: String(months), rule: "must be at least 1")
         }
         try write { context in
-            if try database.scalarInt("SELECT count(*) FROM schemes WHERE code = ?", [.text(scheme.code)]) ?? 0 > 0 {
+            if try certificates.schemeExists(scheme.code) {
                 throw RegistryError.conflict(field: "scheme", value: scheme.code, existing: "an existing scheme")
             }
-            try database.run(
-                "INSERT INTO schemes (code, name, issuer_type, default_validity_months, scoped, description, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [.text(scheme.code), .text(scheme.name), .text(scheme.issuerType), SQLValue(scheme.defaultValidityMonths),
-                 .integer(scheme.scoped ? 1 : 0), SQLValue(scheme.description), .text(context.recordedAt)])
-            for kind in Set(scheme.eligibleKinds) {
-                try database.run("INSERT INTO scheme_kinds (scheme_code, kind) VALUES (?, ?)", [.text(scheme.code), .text(kind.rawValue)])
-            }
+            try certificates.insert(scheme, recordedAt: context.recordedAt)
             try audit.append(recordedAt: context.recordedAt, actor: context.actor, action: "scheme.add", objectType: "scheme",
                              objectID: scheme.code, before: nil, after: scheme.json, batchID: nil)
         }
@@ -132,12 +118,10 @@ extension Registry {
         var details = details
         details.validTo = details.validTo ?? scheme.defaultValidTo(from: validFrom)
         let id = certificateID ?? Identifier.make(at: clock.date())
-        if try database.scalarInt("SELECT count(*) FROM certificates WHERE id = ?", [.text(id)]) ?? 0 > 0 {
+        if try certificates.exists(id) {
             throw RegistryError.conflict(field: "certificate_id", value: id, existing: "an existing certificate")
         }
-        try database.run(
-            "INSERT INTO certificates (id, entity_id, scheme_code, recorded_at, actor, batch_id) VALUES (?, ?, ?, ?, ?, ?)",
-            [.text(id), .text(holder.id), .text(code), .text(context.recordedAt), .text(context.actor), SQLValue(context.batchID)])
+        try certificates.insertCertificate(id: id, entityID: holder.id, scheme: code, context: context)
         let event = CertificateEvent(
             id: eventID ?? Identifier.make(at: clock.date()), certificateID: id, type: .granted, effectiveOn: validFrom,
             validFrom: validFrom, validTo: details.validTo, decisionNo: details.decisionNo, decidedOn: details.decidedOn,
@@ -215,25 +199,7 @@ extension Registry {
         let before = CertificateTimeline(certificateID: certificateID, events: previous)
         let after = CertificateTimeline(certificateID: certificateID, events: previous + [event])
         try after.validate()
-        try database.run(
-            """
-            INSERT INTO certificate_events (id, certificate_id, event, effective_on, valid_from, valid_to, decision_no,
-                decided_on, issuer, scope, reason, corrects, recorded_at, actor, batch_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            [.text(event.id), .text(certificateID), .text(event.type.rawValue), .text(event.effectiveOn.description),
-             SQLValue(event.validFrom?.description), SQLValue(event.validTo?.description), SQLValue(event.decisionNo),
-             SQLValue(event.decidedOn?.description), SQLValue(event.issuer), SQLValue(event.scope), SQLValue(event.reason),
-             SQLValue(event.corrects), .text(event.recordedAt), .text(event.actor), SQLValue(event.batchID)])
-        try database.run("DELETE FROM certificate_periods WHERE certificate_id = ?", [.text(certificateID)])
-        for period in after.periods {
-            try database.run(
-                """
-                INSERT INTO certificate_periods (certificate_id, entity_id, scheme_code, held_from, held_to, entity_rowid)
-                VALUES (?1, ?2, ?3, ?4, ?5, (SELECT rowid FROM entities WHERE id = ?2))
-                """,
-                [.text(certificateID), .text(entityID), .text(scheme), .text(period.from.description), .text(period.to.description)])
-        }
+        try certificates.append(event, entityID: entityID, scheme: scheme, periods: after.periods)
         let day = event.effectiveOn
         let certificate = Certificate(id: certificateID, entityID: entityID, scheme: scheme, timeline: after, on: day)
         try audit.append(
@@ -245,42 +211,12 @@ extension Registry {
         return certificate
     }
 
-    /// The holder, scheme and every recorded event of each certificate whose id `candidates` (SQL
-    /// selecting one column, with `values` bound) lists: two queries in all, where asking for each
-    /// certificate took three per holder (10,000 holders: 0.3–0.45 s at a million entities).
-    func certificateRecords(
-        _ candidates: String, _ values: [SQLValue]
-    ) throws -> [(id: String, entityID: String, scheme: String, events: [CertificateEvent])] {
-        var records: [(id: String, entityID: String, scheme: String, events: [CertificateEvent])] = []
-        let columns = CertificateEvent.selectColumns.split(separator: ",").map { "ev." + $0.trimmed }.joined(separator: ", ")
-        try database.prepare(
-            """
-            SELECT \(columns), c.entity_id, c.scheme_code FROM certificates c
-            JOIN certificate_events ev ON ev.certificate_id = c.id
-            WHERE c.id IN (\(candidates))
-            ORDER BY c.id, ev.recorded_at, ev.id
-            """
-        ).forEachRow(values) { row in
-            let event = CertificateEvent.from(row)
-            if records.last?.id == event.certificateID {
-                records[records.count - 1].events.append(event)
-            } else {
-                records.append((event.certificateID, row.text(at: 15) ?? "", row.text(at: 16) ?? "", [event]))
-            }
-        }
-        return records
-    }
-
     /// A certificate's holder, scheme and every recorded event.
     func certificateRecord(_ id: String) throws -> (entityID: String, scheme: String, events: [CertificateEvent]) {
-        let key = id.lowercased()
-        guard let (entityID, scheme) = try database.first(
-            "SELECT entity_id, scheme_code FROM certificates WHERE id = ?", [.text(key)], { ($0.text(at: 0) ?? "", $0.text(at: 1) ?? "") })
-        else { throw RegistryError.notFound(kind: "certificate", reference: id) }
-        let events = try database.rows(
-            "SELECT \(CertificateEvent.selectColumns) FROM certificate_events WHERE certificate_id = ? ORDER BY recorded_at, id",
-            [.text(key)], CertificateEvent.from)
-        return (entityID, scheme, events)
+        guard let record = try certificates.record(id.lowercased()) else {
+            throw RegistryError.notFound(kind: "certificate", reference: id)
+        }
+        return record
     }
 
     // MARK: Questions auditors ask
@@ -296,13 +232,11 @@ extension Registry {
     public func certificateHistory(_ reference: String) throws -> [CertificateHistory] {
         let ids: [String]
         if Identifier.isIdentifier(reference),
-           try database.scalarInt("SELECT count(*) FROM certificates WHERE id = ?", [.text(reference.lowercased())]) ?? 0 > 0 {
+           try certificates.exists(reference.lowercased()) {
             ids = [reference.lowercased()]
         } else {
             let entityID = try resolveEntity(reference)
-            ids = try database.rows("SELECT id FROM certificates WHERE entity_id = ? ORDER BY recorded_at, id", [.text(entityID)]) {
-                $0.text(at: 0) ?? ""
-            }
+            ids = try certificates.ids(ofEntity: entityID)
         }
         return try ids.map { id in
             let (entityID, scheme, events) = try certificateRecord(id)
@@ -319,20 +253,13 @@ extension Registry {
         _ = try scheme(code)
         let day = day ?? today
         let prefix = try region.map(Self.regionPrefix)
-        let candidates: String
-        let values: [SQLValue]
-        if recordedAt == nil {
-            // Current knowledge: the periods cache answers with an index range scan.
-            candidates = """
-                SELECT p.certificate_id FROM certificate_periods p
-                WHERE p.scheme_code = ?1 AND p.held_from <= ?2 AND p.held_to >= ?2
-                """
-            values = [.text(code), .text(day.description)]
+        let records: [CertificateRecord]
+        if let recordedAt {
+            records = try certificates.records(scheme: code, recordedBy: recordedAt)
         } else {
-            candidates = "SELECT id FROM certificates WHERE scheme_code = ?1 AND recorded_at <= ?2"
-            values = [.text(code), SQLValue(recordedAt)]
+            // Current knowledge: the periods cache answers with an index range scan.
+            records = try certificates.records(scheme: code, heldOn: day)
         }
-        let records = try certificateRecords(candidates, values)
         let holdersByID = try entities.entities(ids: Set(records.map(\.entityID)))
         var holders: [Holder] = []
         for (id, entityID, scheme, events) in records {
@@ -351,11 +278,7 @@ extension Registry {
     public func expiring(within days: Int = 30, scheme code: String? = nil) throws -> [Holder] {
         let day = today
         let until = day.adding(days: days)
-        let ids = try database.rows(
-            """
-            SELECT DISTINCT certificate_id FROM certificate_periods
-            WHERE (?1 IS NULL OR scheme_code = ?1) AND held_from <= ?2 AND held_to >= ?2 AND held_to <= ?3
-            """, [SQLValue(code), .text(day.description), .text(until.description)]) { $0.text(at: 0) ?? "" }
+        let ids = try certificates.idsEnding(scheme: code, heldOn: day, by: until)
         var result: [Holder] = []
         for id in ids {
             let (entityID, scheme, events) = try certificateRecord(id)

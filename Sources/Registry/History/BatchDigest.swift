@@ -12,12 +12,7 @@ import SQLiteStore
 /// inserts rows in rowid order and buffers only the updates' hashes; `verify` reads the same order.
 struct BatchDigest {
     /// A version's columns, as `v_entity_history` names them.
-    static let columns = [
-        "entity_id", "version", "change", "reason", "recorded_at", "actor", "batch_id", "kind", "name", "nip",
-        "regon", "krs", "pkd", "street", "postal_code", "city", "teryt", "founded_on", "closed_on",
-        "close_reason", "email", "phone", "www", "latitude", "longitude", "capacity", "operator_id",
-        "operator_teryt", "note",
-    ]
+    static let columns = EntityTable.versionColumns
 
     private var hasher = SHA256()
     private var updates: [(rowid: Int64, version: Int64, hash: SHA256.Digest)] = []
@@ -82,39 +77,12 @@ extension BatchDigest {
     /// Recomputes the digest of every import batch whose audit entry carries one; returns the
     /// first entry (lowest seq) whose versions no longer match it, with the reason.
     static func verify(_ database: Database) throws -> (seq: Int, reason: String)? {
-        let entries = try database.rows(
-            """
-            SELECT seq, object_id, json_extract(after, '$.versions_sha256'), json_extract(after, '$.versions')
-            FROM audit_log
-            WHERE action = 'import.entities' AND json_extract(after, '$.versions_sha256') IS NOT NULL
-            ORDER BY seq
-            """) { (seq: $0.int(at: 0) ?? 0, batch: $0.text(at: 1) ?? "", digest: $0.text(at: 2) ?? "", count: $0.int(at: 3) ?? 0) }
+        let entries = try AuditLog.versionDigests(database)
         guard !entries.isEmpty else { return nil }
-        let list = "[" + entries.map { "\"\($0.batch)\"" }.joined(separator: ",") + "]"
-        let columns = Self.columns.joined(separator: ", ")
-        let current = Self.columns.map {
-            switch $0 {
-            case "entity_id": return "id AS entity_id"
-            case "recorded_at": return "updated_at AS recorded_at"
-            default: return $0
-            }
-        }.joined(separator: ", ")
         // One pass over the batches' versions, in each batch's digest order.
         var digests: [String: BatchDigest] = [:]
-        try database.prepare(
-            """
-            SELECT \(columns), entity_rowid FROM (
-                SELECT \(current), rowid AS entity_rowid FROM entities
-                WHERE batch_id IN (SELECT value FROM json_each(?1))
-                UNION ALL
-                SELECT \(Self.columns.map { "v." + $0 }.joined(separator: ", ")), e.rowid
-                FROM entity_versions v JOIN entities e ON e.id = v.entity_id
-                WHERE v.batch_id IN (SELECT value FROM json_each(?1)))
-            ORDER BY batch_id, version > 1, entity_rowid, version
-            """
-        ).forEachRow([.text(list)]) { row in
-            let batch = row.text(at: 6) ?? ""
-            digests[batch, default: BatchDigest()].add(row: row, rowid: Int64(row.int(at: Int32(Self.columns.count)) ?? 0))
+        try EntityStore.forEachVersion(in: database, batches: entries.map(\.batch)) { row, batch, rowid in
+            digests[batch, default: BatchDigest()].add(row: row, rowid: rowid)
         }
         for entry in entries {
             let digest = digests[entry.batch] ?? BatchDigest()

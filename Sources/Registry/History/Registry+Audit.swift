@@ -41,20 +41,6 @@ extension Registry {
 
     /// Audit entries matching `filter`, oldest first.
     public func auditEntries(_ filter: AuditFilter) throws -> [AuditEntry] {
-        try database.prepare(
-            """
-            SELECT seq, recorded_at, actor, action, object_type, object_id, before, after, batch_id, prev_hash, hash
-            FROM audit_log
-            WHERE (?1 IS NULL OR object_id = ?1 OR object_id IN (SELECT id FROM certificates WHERE entity_id = ?1)
-                   OR (object_type = 'import_batch'
-                       AND object_id IN (SELECT batch_id FROM entities WHERE id = ?1
-                                         UNION SELECT batch_id FROM entity_versions WHERE entity_id = ?1)))
-              AND (?2 IS NULL OR recorded_at >= ?2)
-              AND (?3 IS NULL OR actor = ?3)
-            ORDER BY seq
-            LIMIT coalesce(?4, -1)
-            """
-        ).map([SQLValue(filter.objectID), SQLValue(filter.since), SQLValue(filter.actor), SQLValue(filter.limit)],
-              AuditLog.entry)
+        try AuditLog.entries(database, filter)
     }
 }

@@ -6,9 +6,11 @@ struct CertificateRowImporter: RowImporter {
 
     static let schema = ImportSchema(
         target: .certificates,
+        // In the order `export certificates` writes the columns.
         fields: EntityReference.fields.merging([
             "certificate_id": ["id certyfikatu", "certyfikat", "certificate"],
             "scheme": ["schemat", "znak", "rodzaj certyfikatu", "status"],
+            "event_id": ["id zdarzenia"],
             "event": ["zdarzenie", "czynność", "type"],
             "effective_on": ["data", "data zdarzenia", "obowiązuje od", "date"],
             "valid_from": ["ważny od", "wazny od", "od"],
@@ -18,7 +20,6 @@ struct CertificateRowImporter: RowImporter {
             "issuer": ["wydający", "organ", "licencjodawca"],
             "scope": ["zakres", "produkty i usługi", "produkty", "usługi"],
             "reason": ["przyczyna", "uzasadnienie", "powód"],
-            "event_id": ["id zdarzenia"],
             "corrects": ["koryguje", "poprawia"],
         ]) { $1 },
         requiredFields: [EntityReference.required, ["scheme"]],
@@ -50,8 +51,8 @@ struct CertificateRowImporter: RowImporter {
         } ?? .granted
         let eventID = try row.nonEmpty("event_id").map { try Self.identifier($0, field: "event_id") }
         let certificateID = try row.nonEmpty("certificate_id").map { try Self.identifier($0, field: "certificate_id") }
-        if let eventID, try registry.database.scalarInt(
-            "SELECT count(*) FROM certificate_events WHERE id = ?", [.text(eventID)]) ?? 0 > 0 {
+        let store = registry.certificates
+        if let eventID, try store.eventExists(eventID) {
             return RowOutcome(action: "unchanged", id: certificateID ?? eventID)
         }
         let details = CertificateDetails(
@@ -63,10 +64,10 @@ struct CertificateRowImporter: RowImporter {
         if type == .granted {
             var details = details
             details.validFrom = details.validFrom ?? effectiveOn
-            if let certificateID, try exists(certificateID) {
+            if let certificateID, try store.exists(certificateID) {
                 return RowOutcome(action: "unchanged", id: certificateID)
             }
-            if let validFrom = details.validFrom, let same = try sameGrant(entityID: entityID, scheme: scheme, validFrom: validFrom) {
+            if let validFrom = details.validFrom, let same = try store.sameGrant(entityID: entityID, scheme: scheme, validFrom: validFrom) {
                 return RowOutcome(action: "unchanged", id: same)
             }
             let certificate = try registry.insertGrant(
@@ -74,7 +75,7 @@ struct CertificateRowImporter: RowImporter {
             return RowOutcome(action: "insert", id: certificate.id)
         }
 
-        let target = try certificateID ?? latestCertificate(entityID: entityID, scheme: scheme)
+        let target = try certificateID ?? latestCertificate(entityID: entityID, scheme: scheme, in: store)
         let (owner, _, events) = try registry.certificateRecord(target)
         guard owner == entityID else {
             throw RegistryError.invalidValue(field: "certificate_id", value: target, rule: "belongs to another entity (\(owner))")
@@ -102,24 +103,8 @@ struct CertificateRowImporter: RowImporter {
         return text.lowercased()
     }
 
-    private func exists(_ certificateID: String) throws -> Bool {
-        try registry.database.scalarInt("SELECT count(*) FROM certificates WHERE id = ?", [.text(certificateID)]) ?? 0 > 0
-    }
-
-    /// A certificate of the same entity and scheme granted from the same day: the same grant again.
-    private func sameGrant(entityID: String, scheme: String, validFrom: LocalDate) throws -> String? {
-        try registry.database.first(
-            """
-            SELECT c.id FROM certificates c JOIN certificate_events ev ON ev.certificate_id = c.id
-            WHERE c.entity_id = ? AND c.scheme_code = ? AND ev.event = 'granted' AND ev.valid_from = ?
-            """, [.text(entityID), .text(scheme), .text(validFrom.description)]) { $0.text(at: 0) ?? "" }
-    }
-
-    private func latestCertificate(entityID: String, scheme: String) throws -> String {
-        guard let id = try registry.database.first(
-            "SELECT id FROM certificates WHERE entity_id = ? AND scheme_code = ? ORDER BY recorded_at DESC, id DESC LIMIT 1",
-            [.text(entityID), .text(scheme)], { $0.text(at: 0) ?? "" })
-        else {
+    private func latestCertificate(entityID: String, scheme: String, in store: CertificateStore) throws -> String {
+        guard let id = try store.latest(entityID: entityID, scheme: scheme) else {
             throw RegistryError.invalidValue(field: "scheme", value: scheme, rule: "the entity holds no certificate of this scheme to apply the event to")
         }
         return id

@@ -39,8 +39,7 @@ extension Registry {
             }
             lastSearchPlan = .oneConnectionAfterPartitionRetries(connections: parts.count)
         }
-        let columns = EntityStore.columns.split(separator: ",")
-            .map { "e." + $0.trimmed }.joined(separator: ", ")
+        let columns = EntityTable.selectList(alias: "e")
         // bm25's scores, computed without a docsize look-up per match (SearchRank).
         let rank = "\(SearchRank.name)(entity_search, \(weights))"
         let deferredRank = "\(SearchRank.deferredName)(entity_search, \(weights))"
@@ -79,7 +78,7 @@ extension Registry {
             // The first row comes once every match is ranked: the tally is complete.
             let scale = factor ?? tally.factor
             factor = scale
-            try body(EntityStore.entity(row), (row.double(at: 26) ?? 0) * scale)
+            try body(EntityStore.entity(row), (row.double(at: EntityTable.next) ?? 0) * scale)
         }
     }
 

@@ -1,50 +1,33 @@
 import SQLiteStore
 
 /// Something an entity lacks (potrzeba): training, advice, funding, premises…
-public struct Need: Equatable, Sendable {
-    public let id: String
-    public let version: Int
-    public let entityID: String
-    /// A code from the need vocabulary, e.g. `szkolenia`.
-    public let category: String
-    public let description: String
+public struct Need: RecordedItem, Equatable {
+    /// Id, version, entity, category, description; read through as `need.id` and so on.
+    public internal(set) var record: ItemRecord
     /// 1 (most urgent) to 3.
     public let priority: Int
-    public let reportedOn: LocalDate
+
+    public var reportedOn: LocalDate { record.start }
     /// The day the need was met; nil while it is open.
-    public let metOn: LocalDate?
-
+    public var metOn: LocalDate? { record.end }
     /// True when the need was open on `day`.
-    public func isOpen(on day: LocalDate) -> Bool {
-        reportedOn <= day && (metOn.map { day < $0 } ?? true)
-    }
-
+    public func isOpen(on day: LocalDate) -> Bool { record.holds(on: day) }
     /// The need as a JSON object with snake_case keys.
-    public var json: JSONValue {
-        .object([
-            "id": .string(id), "version": .int(version), "entity_id": .string(entityID),
-            "category": .string(category), "description": .string(description), "priority": .int(priority),
-            "reported_on": .string(reportedOn.description), "met_on": .string(metOn?.description),
-        ])
+    public var json: JSONValue { itemJSON }
+}
+
+extension Need: EntityItem {
+    static let kind = ItemKind(
+        objectType: "need", detailColumns: ["priority"], days: ("reported_on", "met_on"), endChange: "close",
+        words: ("reported", "closed"), listOrder: "entity_id, priority, reported_on, id")
+
+    var details: [SQLValue] { [.integer(Int64(priority))] }
+
+    init(record: ItemRecord, row: Statement, at offset: Int32) {
+        self.init(record: record, priority: row.int(at: offset) ?? 3)
     }
 
-    static let table = VersionedTable(
-        table: "needs", versions: "need_versions", idColumn: "need_id",
-        columns: ["entity_id", "category", "description", "priority", "reported_on", "met_on"],
-        objectType: "need")
-
-    var values: [SQLValue] {
-        [.text(entityID), .text(category), .text(description), .integer(Int64(priority)),
-         .text(reportedOn.description), SQLValue(metOn?.description)]
-    }
-
-    static let selectColumns = "id, version, entity_id, category, description, priority, reported_on, met_on"
-
-    static func from(_ row: Statement) -> Need {
-        Need(
-            id: row.text(at: 0) ?? "", version: row.int(at: 1) ?? 0, entityID: row.text(at: 2) ?? "",
-            category: row.text(at: 3) ?? "", description: row.text(at: 4) ?? "", priority: row.int(at: 5) ?? 3,
-            reportedOn: row.text(at: 6).flatMap { LocalDate(iso: $0) } ?? LocalDate(daysSinceEpoch: 0),
-            metOn: row.text(at: 7).flatMap { LocalDate(iso: $0) })
+    init(record: ItemRecord, cells: (String) -> String?) throws {
+        self.init(record: record, priority: try cells("priority").flatMap(Registry.optional).map(Registry.priority) ?? 2)
     }
 }

@@ -11,49 +11,125 @@ extension Registry {
     /// Today in Poland, by the registry's clock.
     public var today: LocalDate { LocalDate.today(now: clock.date()) }
 
+    func items<Item: EntityItem>(_ type: Item.Type) -> ItemStore<Item> {
+        ItemStore(database: database, audit: audit)
+    }
+
     // MARK: Vocabularies
 
     /// The resource categories (zasoby), by code.
     public func resourceCategories() throws -> [Category] {
-        try database.rows("SELECT code, name FROM resource_categories ORDER BY code") {
-            Category(code: $0.text(at: 0) ?? "", name: $0.text(at: 1) ?? "")
-        }
+        try items(Resource.self).categories()
     }
 
     /// The need categories (potrzeby), by code.
     public func needCategories() throws -> [Category] {
-        try database.rows("SELECT code, name FROM need_categories ORDER BY code") {
-            Category(code: $0.text(at: 0) ?? "", name: $0.text(at: 1) ?? "")
-        }
+        try items(Need.self).categories()
     }
 
     /// Extends the resource or need vocabulary with a new category.
     public func addCategory(_ code: String, name: String, forNeeds: Bool) throws {
+        if forNeeds {
+            try addCategory(code, name: name, to: items(Need.self))
+        } else {
+            try addCategory(code, name: name, to: items(Resource.self))
+        }
+    }
+
+    private func addCategory<Item>(_ code: String, name: String, to store: ItemStore<Item>) throws {
         guard code.range(of: "^[a-z0-9]+(-[a-z0-9]+)*$", options: .regularExpression) != nil else {
             throw RegistryError.invalidValue(field: "category", value: code, rule: "must be lower-case letters, digits and dashes, e.g. uslugi-opiekuncze")
         }
-        let table = forNeeds ? "need_categories" : "resource_categories"
         try write { context in
-            if try database.scalarInt("SELECT count(*) FROM \(table) WHERE code = ?", [.text(code)]) ?? 0 > 0 {
+            if try store.hasCategory(code) {
                 throw RegistryError.conflict(field: "category", value: code, existing: "the vocabulary")
             }
-            try database.run("INSERT INTO \(table) (code, name) VALUES (?, ?)", [.text(code), .text(name)])
+            try store.insertCategory(code, name: name)
+            let objectType = Item.kind.table.objectType + "_category"
             try audit.append(
-                recordedAt: context.recordedAt, actor: context.actor, action: forNeeds ? "need_category.add" : "resource_category.add",
-                objectType: forNeeds ? "need_category" : "resource_category", objectID: code, before: nil,
+                recordedAt: context.recordedAt, actor: context.actor, action: objectType + ".add",
+                objectType: objectType, objectID: code, before: nil,
                 after: .object(["code": .string(code), "name": .string(name)]), batchID: nil)
         }
     }
 
-    func checkCategory(_ code: String, forNeeds: Bool) throws -> String {
-        let table = forNeeds ? "need_categories" : "resource_categories"
+    /// The category `code` as the vocabulary of `Item` holds it (trimmed, lower case).
+    func checkCategory<Item: EntityItem>(_ code: String, of type: Item.Type) throws -> String {
         let folded = code.trimmed.lowercased()
-        guard try database.scalarInt("SELECT count(*) FROM \(table) WHERE code = ?", [.text(folded)]) ?? 0 > 0 else {
-            let known = try database.rows("SELECT code FROM \(table) ORDER BY code") { $0.text(at: 0) ?? "" }
+        let store = items(type)
+        guard try store.hasCategory(folded) else {
+            let known = try store.categories().map(\.code)
             throw RegistryError.invalidValue(
                 field: "category", value: code, rule: "is not in the vocabulary; use one of: \(known.joined(separator: ", "))")
         }
         return folded
+    }
+
+    // MARK: Resources and needs alike
+
+    /// Records a new item of the entity `entity` (id, NIP, REGON or KRS) in its own transaction.
+    private func addItem<Item: EntityItem>(
+        entity: String, category: String, description: String, cells: [String: String?]
+    ) throws -> Item {
+        try write { context in
+            try insertItem(entity: entity, category: category, description: description, cells: { cells[$0] ?? nil },
+                           id: nil, context: context)
+        }
+    }
+
+    /// Records a new item of the entity `entity` (id, NIP, REGON or KRS); its own details are read
+    /// from `cells` by column name.
+    func insertItem<Item: EntityItem>(
+        entity: String, category: String, description: String, cells: (String) -> String?, id: String?,
+        context: ChangeContext
+    ) throws -> Item {
+        let record = ItemRecord(
+            id: id ?? Identifier.make(at: clock.date()), version: 1, entityID: try resolveEntity(entity),
+            category: try checkCategory(category, of: Item.self),
+            description: try required(description, field: "description"), start: today, end: nil)
+        var item = try Item(record: record, cells: cells)
+        let start = Item.kind.startColumn
+        if let day = try cells(start).flatMap(Self.optional).map({ try LocalDate.parse($0, field: start) }) {
+            item.record.start = day
+        }
+        try items(Item.self).save(item, change: "add", before: nil, context: context)
+        return item
+    }
+
+    /// Records that the item `id` ended on `date` (default today): a resource withdrawn, a need met.
+    func endItem<Item: EntityItem>(_ id: String, on date: LocalDate?, _ type: Item.Type) throws -> Item {
+        try write { context in
+            let current: Item = try item(id)
+            let day = date ?? today
+            let kind = Item.kind
+            if let ended = current.record.end {
+                throw RegistryError.invalidValue(
+                    field: kind.endColumn, value: day.description,
+                    rule: "\(kind.table.objectType) \(id) was already \(kind.ended) on \(ended)")
+            }
+            if day < current.record.start {
+                throw RegistryError.invalidValue(
+                    field: kind.endColumn, value: day.description,
+                    rule: "is before the day it was \(kind.started) (\(current.record.start))")
+            }
+            let updated = current.ended(on: day)
+            try items(Item.self).save(updated, change: kind.endChange, before: current, context: context)
+            return updated
+        }
+    }
+
+    /// The item with `id`.
+    func item<Item: EntityItem>(_ id: String) throws -> Item {
+        guard let item = try items(Item.self).item(id: id.lowercased()) else {
+            throw RegistryError.notFound(kind: Item.kind.table.objectType, reference: id)
+        }
+        return item
+    }
+
+    /// Items, optionally of one entity and one category; ended ones only when asked.
+    func items<Item: EntityItem>(entity: String?, category: String?, includeEnded: Bool) throws -> [Item] {
+        let entityID = try entity.map { try resolveEntity($0) }
+        return try items(Item.self).items(entityID: entityID, category: category, includeEnded: includeEnded)
     }
 
     // MARK: Resources
@@ -64,70 +140,24 @@ extension Registry {
         entity: String, category: String, description: String, quantity: String? = nil, unit: String? = nil,
         recordedOn: String? = nil
     ) throws -> Resource {
-        try write { context in
-            try insertResource(
-                entity: entity, category: category, description: description, quantity: quantity, unit: unit,
-                recordedOn: recordedOn, id: nil, context: context)
-        }
-    }
-
-    func insertResource(
-        entity: String, category: String, description: String, quantity: String?, unit: String?,
-        recordedOn: String?, id: String?, context: ChangeContext
-    ) throws -> Resource {
-        let resource = Resource(
-            id: id ?? Identifier.make(at: clock.date()), version: 1, entityID: try resolveEntity(entity),
-            category: try checkCategory(category, forNeeds: false),
-            description: try required(description, field: "description"),
-            quantity: try quantity.flatMap { try Self.quantity($0) }, unit: Self.optional(unit),
-            recordedOn: try recordedOn.flatMap(Self.optional).map { try LocalDate.parse($0, field: "recorded_on") } ?? today,
-            withdrawnOn: nil)
-        try Resource.table.save(
-            database, audit: audit, id: resource.id, version: 1, values: resource.values, change: "add",
-            before: nil, after: resource.json, context: context)
-        return resource
+        try addItem(entity: entity, category: category, description: description,
+                    cells: ["quantity": quantity, "unit": unit, "recorded_on": recordedOn])
     }
 
     /// Records that a resource stopped being available on `date` (default today).
     @discardableResult
     public func withdrawResource(_ id: String, on date: LocalDate? = nil) throws -> Resource {
-        try write { context in
-            let current = try resource(id)
-            let day = date ?? today
-            if let withdrawn = current.withdrawnOn {
-                throw RegistryError.invalidValue(field: "withdrawn_on", value: day.description, rule: "resource \(id) was already withdrawn on \(withdrawn)")
-            }
-            if day < current.recordedOn {
-                throw RegistryError.invalidValue(field: "withdrawn_on", value: day.description, rule: "is before the day it was recorded (\(current.recordedOn))")
-            }
-            let updated = Resource(
-                id: current.id, version: current.version + 1, entityID: current.entityID, category: current.category,
-                description: current.description, quantity: current.quantity, unit: current.unit,
-                recordedOn: current.recordedOn, withdrawnOn: day)
-            try Resource.table.save(
-                database, audit: audit, id: id, version: updated.version, values: updated.values, change: "withdraw",
-                before: current.json, after: updated.json, context: context)
-            return updated
-        }
+        try endItem(id, on: date, Resource.self)
     }
 
     /// The resource with `id`.
     public func resource(_ id: String) throws -> Resource {
-        guard let resource = try database.first(
-            "SELECT \(Resource.selectColumns) FROM resources WHERE id = ?", [.text(id.lowercased())], Resource.from)
-        else { throw RegistryError.notFound(kind: "resource", reference: id) }
-        return resource
+        try item(id)
     }
 
     /// Resources, optionally of one entity and one category; withdrawn ones only when asked.
     public func resources(entity: String? = nil, category: String? = nil, includeWithdrawn: Bool = false) throws -> [Resource] {
-        let entityID = try entity.map { try resolveEntity($0) }
-        return try database.rows(
-            """
-            SELECT \(Resource.selectColumns) FROM resources
-            WHERE (?1 IS NULL OR entity_id = ?1) AND (?2 IS NULL OR category = ?2) AND (?3 OR withdrawn_on IS NULL)
-            ORDER BY entity_id, category, recorded_on, id
-            """, [SQLValue(entityID), SQLValue(category), .integer(includeWithdrawn ? 1 : 0)], Resource.from)
+        try items(entity: entity, category: category, includeEnded: includeWithdrawn)
     }
 
     // MARK: Needs
@@ -137,68 +167,24 @@ extension Registry {
     public func addNeed(
         entity: String, category: String, description: String, priority: String? = nil, reportedOn: String? = nil
     ) throws -> Need {
-        try write { context in
-            try insertNeed(entity: entity, category: category, description: description, priority: priority,
-                           reportedOn: reportedOn, id: nil, context: context)
-        }
-    }
-
-    func insertNeed(
-        entity: String, category: String, description: String, priority: String?, reportedOn: String?, id: String?,
-        context: ChangeContext
-    ) throws -> Need {
-        let need = Need(
-            id: id ?? Identifier.make(at: clock.date()), version: 1, entityID: try resolveEntity(entity),
-            category: try checkCategory(category, forNeeds: true),
-            description: try required(description, field: "description"),
-            priority: try priority.flatMap(Self.optional).map(Self.priority) ?? 2,
-            reportedOn: try reportedOn.flatMap(Self.optional).map { try LocalDate.parse($0, field: "reported_on") } ?? today,
-            metOn: nil)
-        try Need.table.save(
-            database, audit: audit, id: need.id, version: 1, values: need.values, change: "add",
-            before: nil, after: need.json, context: context)
-        return need
+        try addItem(entity: entity, category: category, description: description,
+                    cells: ["priority": priority, "reported_on": reportedOn])
     }
 
     /// Records that a need was met on `date` (default today).
     @discardableResult
     public func closeNeed(_ id: String, on date: LocalDate? = nil) throws -> Need {
-        try write { context in
-            let current = try need(id)
-            let day = date ?? today
-            if let met = current.metOn {
-                throw RegistryError.invalidValue(field: "met_on", value: day.description, rule: "need \(id) was already closed on \(met)")
-            }
-            if day < current.reportedOn {
-                throw RegistryError.invalidValue(field: "met_on", value: day.description, rule: "is before the day it was reported (\(current.reportedOn))")
-            }
-            let updated = Need(
-                id: current.id, version: current.version + 1, entityID: current.entityID, category: current.category,
-                description: current.description, priority: current.priority, reportedOn: current.reportedOn, metOn: day)
-            try Need.table.save(
-                database, audit: audit, id: id, version: updated.version, values: updated.values, change: "close",
-                before: current.json, after: updated.json, context: context)
-            return updated
-        }
+        try endItem(id, on: date, Need.self)
     }
 
     /// The need with `id`.
     public func need(_ id: String) throws -> Need {
-        guard let need = try database.first(
-            "SELECT \(Need.selectColumns) FROM needs WHERE id = ?", [.text(id.lowercased())], Need.from)
-        else { throw RegistryError.notFound(kind: "need", reference: id) }
-        return need
+        try item(id)
     }
 
     /// Needs, optionally of one entity and one category; met ones only when asked.
     public func needs(entity: String? = nil, category: String? = nil, includeMet: Bool = false) throws -> [Need] {
-        let entityID = try entity.map { try resolveEntity($0) }
-        return try database.rows(
-            """
-            SELECT \(Need.selectColumns) FROM needs
-            WHERE (?1 IS NULL OR entity_id = ?1) AND (?2 IS NULL OR category = ?2) AND (?3 OR met_on IS NULL)
-            ORDER BY entity_id, priority, reported_on, id
-            """, [SQLValue(entityID), SQLValue(category), .integer(includeMet ? 1 : 0)], Need.from)
+        try items(entity: entity, category: category, includeEnded: includeMet)
     }
 
     // MARK: Validation

@@ -69,15 +69,7 @@ extension Registry {
             var context = context
             let batchID = Identifier.make(at: clock.date())
             context.batchID = batchID
-            var existing: [String: TerytUnit] = [:]
-            var versions: [String: Int] = [:]
-            try database.cached(
-                "SELECT code, level, commune_type, commune_code, name, unit_type, edition, abolished_in, version FROM teryt_units"
-            ).forEachRow { row in
-                let unit = Self.terytUnit(row)
-                existing[unit.code] = unit
-                versions[unit.code] = row.int(at: 8) ?? 1
-            }
+            let (existing, versions) = try teryt.unitsAndVersions()
             var addedCodes: [String] = [], changedCodes: [String] = [], abolishedCodes: [String] = []
             var unchanged = 0
             var seen = Set<String>()
@@ -90,17 +82,17 @@ extension Registry {
                         continue
                     }
                     changedCodes.append(unit.code)
-                    try saveTeryt(unit, version: (versions[unit.code] ?? 1) + 1, context: context)
+                    try teryt.save(unit, version: (versions[unit.code] ?? 1) + 1, context: context)
                 } else {
                     addedCodes.append(unit.code)
-                    try saveTeryt(unit, version: 1, context: context)
+                    try teryt.save(unit, version: 1, context: context)
                 }
             }
             for (code, old) in existing where !seen.contains(code) && old.abolishedIn == nil {
                 var gone = old
                 gone.abolishedIn = edition
                 abolishedCodes.append(code)
-                try saveTeryt(gone, version: (versions[code] ?? 1) + 1, context: context)
+                try teryt.save(gone, version: (versions[code] ?? 1) + 1, context: context)
             }
             let added = addedCodes.count, renamed = changedCodes.count, abolished = abolishedCodes.count
             let report = TerytImportReport(
@@ -129,43 +121,11 @@ extension Registry {
         return report
     }
 
-    /// Writes a unit's new state and version (the batch's one audit entry lists what changed).
-    private func saveTeryt(_ unit: TerytUnit, version: Int, context: ChangeContext) throws {
-        let values: [SQLValue] = [
-            .text(unit.code), .text(unit.level.rawValue), SQLValue(unit.communeType), SQLValue(unit.communeCode),
-            .text(unit.name), .text(TextFolding.fold(unit.name)), .text(unit.unitType), .text(unit.edition),
-            SQLValue(unit.abolishedIn), .integer(Int64(version)),
-        ]
-        try database.run(
-            """
-            INSERT INTO teryt_units (code, level, commune_type, commune_code, name, name_folded, unit_type, edition, abolished_in, version)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (code) DO UPDATE SET level = excluded.level, commune_type = excluded.commune_type,
-                commune_code = excluded.commune_code, name = excluded.name, name_folded = excluded.name_folded,
-                unit_type = excluded.unit_type, edition = excluded.edition, abolished_in = excluded.abolished_in,
-                version = excluded.version
-            """, values)
-        try database.run(
-            """
-            INSERT INTO teryt_unit_versions (code, version, name, unit_type, edition, abolished_in, recorded_at, actor, batch_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            [.text(unit.code), .integer(Int64(version)), .text(unit.name), .text(unit.unitType), .text(unit.edition),
-             SQLValue(unit.abolishedIn), .text(context.recordedAt), .text(context.actor), SQLValue(context.batchID)])
-    }
-
-    static func terytUnit(_ row: Statement) -> TerytUnit {
-        TerytUnit(
-            code: row.text(at: 0) ?? "", level: TerytUnit.Level(rawValue: row.text(at: 1) ?? "") ?? .gmina,
-            communeType: row.text(at: 2), communeCode: row.text(at: 3), name: row.text(at: 4) ?? "",
-            unitType: row.text(at: 5) ?? "", edition: row.text(at: 6) ?? "", abolishedIn: row.text(at: 7))
-    }
+    var teryt: TerytStore { TerytStore(database: database) }
 
     /// The unit with `code`, or nil.
     public func terytUnit(code: String) throws -> TerytUnit? {
-        try database.first(
-            "SELECT code, level, commune_type, commune_code, name, unit_type, edition, abolished_in FROM teryt_units WHERE code = ?",
-            [.text(code)], Self.terytUnit)
+        try teryt.unit(code: code)
     }
 
     /// Units whose name matches `name` (case and diacritics ignored): exact matches when there are
@@ -173,24 +133,9 @@ extension Registry {
     public func findTeryt(name: String, level: TerytUnit.Level? = nil) throws -> [TerytMatch] {
         let folded = TextFolding.fold(name)
         guard !folded.isEmpty else { return [] }
-        let select = """
-            SELECT u.code, u.level, u.commune_type, u.commune_code, u.name, u.unit_type, u.edition, u.abolished_in,
-                   (SELECT name FROM teryt_units WHERE code = substr(u.code, 1, 4) AND length(u.code) = 7),
-                   (SELECT name FROM teryt_units WHERE code = substr(u.code, 1, 2) AND length(u.code) > 2)
-            FROM teryt_units u
-            """
-        let levelFilter = "AND (?2 IS NULL OR u.level = ?2) ORDER BY u.abolished_in IS NOT NULL, u.code"
-        let map = { (row: Statement) in
-            TerytMatch(unit: Self.terytUnit(row), county: row.text(at: 8), voivodeship: row.text(at: 9))
-        }
-        let exact = try database.rows("\(select) WHERE u.name_folded = ?1 \(levelFilter)",
-                                      [.text(folded), SQLValue(level?.rawValue)], map)
+        let exact = try teryt.find(folded: folded, prefix: false, level: level)
         if !exact.isEmpty { return exact }
-        // Prefix search with LIKE's wildcards escaped, so `%` and `_` in a name match only themselves.
-        let pattern = folded.replacingOccurrences(of: "\\", with: "\\\\")
-            .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
-        return try database.rows("\(select) WHERE u.name_folded LIKE ?1 ESCAPE '\\' \(levelFilter)",
-                                 [.text(pattern), SQLValue(level?.rawValue)], map)
+        return try teryt.find(folded: folded, prefix: true, level: level)
     }
 
     /// The commune code for a commune name, optionally narrowed by county and voivodeship names.

@@ -70,6 +70,12 @@ public struct AuditEntry: Sendable, Equatable {
 /// rolls back (say, a rejected row's audit entry), and the head is then read again.
 final class AuditLog {
     static let genesisHash = String(repeating: "0", count: 64)
+    /// The columns of `audit_log`, in order: what `entry(from:)` reads and an export writes.
+    static let columns = [
+        "seq", "recorded_at", "actor", "action", "object_type", "object_id", "before", "after", "batch_id",
+        "prev_hash", "hash",
+    ]
+    private static let selectList = columns.joined(separator: ", ")
     private unowned let database: Database
     private var head: (epoch: UInt64, seq: Int, hash: String)?
 
@@ -137,7 +143,7 @@ final class AuditLog {
         var previousHash = genesisHash
         var problem: (Int, String)?
         let statement = try database.prepare(
-            "SELECT seq, recorded_at, actor, action, object_type, object_id, before, after, batch_id, prev_hash, hash FROM audit_log ORDER BY seq")
+            "SELECT \(selectList) FROM audit_log ORDER BY seq")
         var count = 0
         try statement.forEachRow { row in
             guard problem == nil else { return }
@@ -175,5 +181,49 @@ final class AuditLog {
             action: row.text(at: 3) ?? "", objectType: row.text(at: 4) ?? "", objectID: row.text(at: 5),
             before: row.text(at: 6), after: row.text(at: 7), batchID: row.text(at: 8),
             prevHash: row.text(at: 9) ?? "", hash: row.text(at: 10) ?? "")
+    }
+
+    /// The import batches whose audit entry carries a digest of their entity versions, by seq:
+    /// the entry's seq, the batch, the digest and how many versions it covers.
+    static func versionDigests(_ database: Database) throws -> [(seq: Int, batch: String, digest: String, count: Int)] {
+        try database.rows(
+            """
+            SELECT seq, object_id, json_extract(after, '$.versions_sha256'), json_extract(after, '$.versions')
+            FROM audit_log
+            WHERE action = 'import.entities' AND json_extract(after, '$.versions_sha256') IS NOT NULL
+            ORDER BY seq
+            """) { (seq: $0.int(at: 0) ?? 0, batch: $0.text(at: 1) ?? "", digest: $0.text(at: 2) ?? "", count: $0.int(at: 3) ?? 0) }
+    }
+
+    /// Audit entries matching `filter`, oldest first; an entity's id also finds its certificates'
+    /// entries and those of the import batches that wrote its versions.
+    static func entries(_ database: Database, _ filter: AuditFilter) throws -> [AuditEntry] {
+        try database.prepare(
+            """
+            SELECT \(selectList)
+            FROM audit_log
+            WHERE (?1 IS NULL OR object_id = ?1 OR object_id IN (SELECT id FROM certificates WHERE entity_id = ?1)
+                   OR (object_type = 'import_batch'
+                       AND object_id IN (SELECT batch_id FROM entities WHERE id = ?1
+                                         UNION SELECT batch_id FROM entity_versions WHERE entity_id = ?1)))
+              AND (?2 IS NULL OR recorded_at >= ?2)
+              AND (?3 IS NULL OR actor = ?3)
+            ORDER BY seq
+            LIMIT coalesce(?4, -1)
+            """
+        ).map([SQLValue(filter.objectID), SQLValue(filter.since), SQLValue(filter.actor), SQLValue(filter.limit)],
+              entry)
+    }
+
+    /// Every entry (`columns`), recorded by `cutoff` (nil: all), by seq.
+    static func forEachEntry(_ database: Database, recordedBy cutoff: String?, _ body: (Statement) throws -> Void) throws {
+        try database.prepare(
+            "SELECT \(selectList) FROM audit_log WHERE (?1 IS NULL OR recorded_at <= ?1) ORDER BY seq"
+        ).forEachRow([SQLValue(cutoff)], body)
+    }
+
+    /// When the newest entry was recorded (nil: the log is empty).
+    static func lastRecordedAt(_ database: Database) throws -> String? {
+        try database.scalarText("SELECT recorded_at FROM audit_log ORDER BY seq DESC LIMIT 1")
     }
 }

@@ -2,45 +2,55 @@ import SQLiteStore
 
 /// Reads and writes entities and their versions; keeps the full-text index in step.
 ///
-/// The `entities` row is the current version; a write first keeps the version it replaces in
-/// `entity_versions` (append-only), all in the caller's transaction.
+/// Why entities keep "the current row plus superseded versions" (`VersionedTable.Layout
+/// .currentRowPlusSuperseded`) where resources and needs keep every version in their versions
+/// table: an entity's current version is its `entities` row, bookkeeping included, and
+/// `entity_versions` holds only the versions it replaced (migration 0005). Writing each version
+/// twice (the row and its copy) doubled what a bulk import wrote, and the lookups an import runs
+/// per row read only `entities`. A write first keeps the version it replaces in `entity_versions`
+/// (append-only), then updates the row, all in the caller's transaction. Callers see versions
+/// only through `save`, `versions(id:)` and `RecordedState`; none of them needs to know this.
 struct EntityStore {
     let database: Database
     let audit: AuditLog
     let search: SearchIndex
 
-    static let columns = """
-        id, version, kind, name, nip, regon, krs, pkd, street, postal_code, city, teryt, founded_on,
-        closed_on, close_reason, email, phone, www, latitude, longitude, capacity, operator_id, operator_teryt,
-        note, created_at, updated_at
-        """
+    /// `EntityTable.columns` as a select list.
+    static let columns = EntityTable.selectList()
 
     /// Builds an entity from a row selected with `columns` starting at column `offset`.
     static func entity(_ row: Statement, offset: Int32 = 0) -> Entity {
-        func text(_ index: Int32) -> String? { row.text(at: offset + index) }
-        var fields = EntityFields(kind: EntityKind(rawValue: text(2) ?? "") ?? .inny, name: text(3) ?? "")
-        fields.nip = text(4)
-        fields.regon = text(5)
-        fields.krs = text(6)
-        fields.pkd = text(7)
-        fields.street = text(8)
-        fields.postalCode = text(9)
-        fields.city = text(10)
-        fields.teryt = text(11)
-        fields.foundedOn = text(12).flatMap { LocalDate(iso: $0) }
-        fields.email = text(15)
-        fields.phone = text(16)
-        fields.www = text(17)
-        fields.latitude = row.double(at: offset + 18)
-        fields.longitude = row.double(at: offset + 19)
-        fields.capacity = row.int(at: offset + 20)
-        fields.operatorID = text(21)
-        fields.operatorTeryt = text(22)
-        fields.note = text(23)
+        func text(_ field: EntityField) -> String? { row.text(at: offset + EntityTable.position(field)) }
+        var fields = EntityFields(kind: EntityKind(rawValue: text(.kind) ?? "") ?? .inny, name: text(.name) ?? "")
+        fields.nip = text(.nip)
+        fields.regon = text(.regon)
+        fields.krs = text(.krs)
+        fields.pkd = text(.pkd)
+        fields.street = text(.street)
+        fields.postalCode = text(.postalCode)
+        fields.city = text(.city)
+        fields.teryt = text(.teryt)
+        fields.foundedOn = text(.foundedOn).flatMap { LocalDate(iso: $0) }
+        fields.email = text(.email)
+        fields.phone = text(.phone)
+        fields.www = text(.www)
+        fields.latitude = row.double(at: offset + EntityTable.position(.latitude))
+        fields.longitude = row.double(at: offset + EntityTable.position(.longitude))
+        fields.capacity = row.int(at: offset + EntityTable.position(.capacity))
+        fields.operatorID = text(.operatorID)
+        fields.operatorTeryt = text(.operatorTeryt)
+        fields.note = text(.note)
         return Entity(
-            id: text(0) ?? "", version: row.int(at: offset + 1) ?? 0, fields: fields,
-            closedOn: text(13).flatMap { LocalDate(iso: $0) }, closeReason: text(14),
-            createdAt: text(24) ?? "", updatedAt: text(25) ?? "")
+            id: row.text(at: offset) ?? "", version: row.int(at: offset + 1) ?? 0, fields: fields,
+            closedOn: row.text(at: offset + EntityTable.closedOnPosition).flatMap { LocalDate(iso: $0) },
+            closeReason: row.text(at: offset + EntityTable.closeReasonPosition),
+            createdAt: row.text(at: offset + EntityTable.createdAtPosition) ?? "",
+            updatedAt: row.text(at: offset + EntityTable.updatedAtPosition) ?? "")
+    }
+
+    /// An entity and the rowid selected right after `columns`.
+    private static func entityAndRowid(_ row: Statement) -> (rowid: Int64, entity: Entity) {
+        (Int64(row.int(at: EntityTable.next) ?? 0), entity(row))
     }
 
     func entity(id: String) throws -> Entity? {
@@ -62,9 +72,7 @@ struct EntityStore {
     /// The entity (with its rowid) holding `value` in the unique column `field` (id, nip, regon or krs).
     func entityAndRowid(where field: String, equals value: String) throws -> (rowid: Int64, entity: Entity)? {
         guard let sql = Self.entityAndRowidSQL[field] else { preconditionFailure("not a unique column: \(field)") }
-        return try database.first(sql, [.text(value)]) {
-            (Int64($0.int(at: 26) ?? 0), Self.entity($0))
-        }
+        return try database.first(sql, [.text(value)], Self.entityAndRowid)
     }
 
     /// The look-up by each unique column, written once: imports run one or more per row.
@@ -99,7 +107,8 @@ struct EntityStore {
         guard !values.isEmpty else { return }
         try database.prepare("SELECT \(columns), rowid FROM entities WHERE \(column) IN (SELECT value FROM json_each(?))")
             .forEachRow([.text(JSONValue.array(values).canonical)]) { row in
-                body(entity(row), Int64(row.int(at: 26) ?? 0))
+                let (rowid, entity) = entityAndRowid(row)
+                body(entity, rowid)
             }
     }
 
@@ -114,7 +123,7 @@ struct EntityStore {
             """
             SELECT \(Self.columns), rowid FROM entities
             WHERE name = ? AND kind = ? AND teryt IS ? AND nip IS NULL AND regon IS NULL AND krs IS NULL LIMIT 2
-            """, [.text(name), .text(kind.rawValue), SQLValue(teryt)]) { (Int64($0.int(at: 26) ?? 0), Self.entity($0)) }
+            """, [.text(name), .text(kind.rawValue), SQLValue(teryt)], Self.entityAndRowid)
         return matches.count == 1 ? matches[0] : nil
     }
 
@@ -133,37 +142,36 @@ struct EntityStore {
     }
 
     // Built once: the statement cache is keyed by SQL text, and imports save a row at a time.
-    // Values are bound in `BatchDigest.columns` order (recorded_at is the row's updated_at).
+    // Values are bound in `EntityTable.versionColumns` order (recorded_at is the row's updated_at).
     private static let insertSQL = """
-        INSERT INTO entities (id, version, change, reason, updated_at, actor, batch_id, kind, name, nip, regon,
-            krs, pkd, street, postal_code, city, teryt, founded_on, closed_on, close_reason, email, phone, www,
-            latitude, longitude, capacity, operator_id, operator_teryt, note, created_at)
-        VALUES (\(Array(repeating: "?", count: 30).joined(separator: ", ")))
+        INSERT INTO entities (\(EntityTable.versionColumns.map(EntityTable.currentRowColumn).joined(separator: ", ")), \
+        created_at) VALUES (\(Array(repeating: "?", count: EntityTable.versionColumns.count + 1).joined(separator: ", ")))
         """
     private static let keepSQL = """
-        INSERT INTO entity_versions (entity_id, version, change, reason, recorded_at, actor, batch_id, kind, name,
-            nip, regon, krs, pkd, street, postal_code, city, teryt, founded_on, closed_on, close_reason, email,
-            phone, www, latitude, longitude, capacity, operator_id, operator_teryt, note)
-        SELECT id, version, change, reason, updated_at, actor, batch_id, kind, name, nip, regon, krs, pkd, street,
-            postal_code, city, teryt, founded_on, closed_on, close_reason, email, phone, www, latitude, longitude,
-            capacity, operator_id, operator_teryt, note
+        INSERT INTO entity_versions (\(EntityTable.versionColumns.joined(separator: ", ")))
+        SELECT \(EntityTable.versionColumns.map(EntityTable.currentRowColumn).joined(separator: ", "))
         FROM entities WHERE rowid = ?
         """
-    /// The data columns in `BatchDigest.columns` order: parameters ?8 to ?29 of the UPDATE.
-    private static let dataColumns = Array(BatchDigest.columns[7...])
+    /// The data columns, after the bookkeeping: parameters ?8 to ?29 of the UPDATE.
+    private static let dataColumns = EntityTable.stateColumns
+    private static let bookkeepingCount = EntityTable.bookkeepingColumns.count
+    /// `version = ?2` to `batch_id = ?7`: every bookkeeping column but the id, which names the row.
+    private static let bookkeepingAssignments = EntityTable.bookkeepingColumns.enumerated().dropFirst().map {
+        "\(EntityTable.currentRowColumn($1)) = ?\($0 + 1)"
+    }
 
     /// An UPDATE that sets the bookkeeping and only the data columns that changed, so SQLite
     /// rewrites only the indexes on those columns (a changed phone number touches no index).
-    /// Parameters keep their `BatchDigest.columns` numbers; ?1 is the id.
+    /// Parameters keep their `EntityTable.versionColumns` numbers; ?1 is the id.
     private static func updateSQL(changed: [Bool]) -> String {
-        var assignments = ["version = ?2", "change = ?3", "reason = ?4", "updated_at = ?5", "actor = ?6", "batch_id = ?7"]
+        var assignments = bookkeepingAssignments
         for (offset, column) in dataColumns.enumerated() where changed[offset] {
-            assignments.append("\(column) = ?\(offset + 8)")
+            assignments.append("\(column) = ?\(offset + bookkeepingCount + 1)")
         }
         return "UPDATE entities SET " + assignments.joined(separator: ", ") + " WHERE id = ?1"
     }
 
-    /// A version's values in `BatchDigest.columns` order: the bookkeeping (parameters ?1 to ?7 of
+    /// A version's values in `EntityTable.versionColumns` order: the bookkeeping (parameters ?1 to ?7 of
     /// the INSERT and the UPDATE), then the data columns.
     private static func appendVersion(
         _ entity: Entity, change: String, reason: String?, context: ChangeContext, into row: inout some SQLValueSink
@@ -178,32 +186,22 @@ struct EntityStore {
         appendData(entity.fields, closedOn: entity.closedOn, closeReason: entity.closeReason, into: &row)
     }
 
-    /// A version's data columns (`dataColumns` order).
+    /// A version's data columns (`EntityTable.stateColumns` order): the fields, the closing after `founded_on`.
     private static func appendData(
         _ fields: EntityFields, closedOn: LocalDate?, closeReason: String?, into row: inout some SQLValueSink
     ) {
-        row.append(text: fields.kind.rawValue)
-        row.append(text: fields.name)
-        row.append(text: fields.nip)
-        row.append(text: fields.regon)
-        row.append(text: fields.krs)
-        row.append(text: fields.pkd)
-        row.append(text: fields.street)
-        row.append(text: fields.postalCode)
-        row.append(text: fields.city)
-        row.append(text: fields.teryt)
-        row.append(text: fields.foundedOn?.description)
-        row.append(text: closedOn?.description)
-        row.append(text: closeReason)
-        row.append(text: fields.email)
-        row.append(text: fields.phone)
-        row.append(text: fields.www)
-        row.append(real: fields.latitude)
-        row.append(real: fields.longitude)
-        row.append(integer: fields.capacity)
-        row.append(text: fields.operatorID)
-        row.append(text: fields.operatorTeryt)
-        row.append(text: fields.note)
+        for field in EntityField.allCases {
+            switch field {
+            case .latitude: row.append(real: fields.latitude)
+            case .longitude: row.append(real: fields.longitude)
+            case .capacity: row.append(integer: fields.capacity)
+            default: row.append(text: fields.text(field))
+            }
+            if field == .foundedOn {
+                row.append(text: closedOn?.description)
+                row.append(text: closeReason)
+            }
+        }
     }
 
     /// Writes `entity` as the current version; the version it replaces is kept in `entity_versions`.
@@ -218,14 +216,14 @@ struct EntityStore {
         let rowid: Int64
         if let previous {
             var values: [SQLValue] = []
-            values.reserveCapacity(BatchDigest.columns.count)
+            values.reserveCapacity(EntityTable.versionColumns.count)
             Self.appendVersion(entity, change: change, reason: reason, context: context, into: &values)
             rowid = try knownRowid ?? self.rowid(of: entity.id)
             try database.run(Self.keepSQL, [.integer(rowid)])
             var old: [SQLValue] = []
             old.reserveCapacity(Self.dataColumns.count)
             Self.appendData(previous.fields, closedOn: previous.closedOn, closeReason: previous.closeReason, into: &old)
-            let update = try database.cached(Self.updateSQL(changed: zip(values[7...], old).map { $0 != $1 }))
+            let update = try database.cached(Self.updateSQL(changed: zip(values[Self.bookkeepingCount...], old).map { $0 != $1 }))
             try update.execute(Array(values.prefix(update.parameterCount)))
             if context.batchID != nil { digest.add(values, rowid: rowid) }
         } else {
@@ -233,7 +231,7 @@ struct EntityStore {
             // Encoded straight into the buffer that is hashed and bound: an import does this for every new row.
             rowid = try digest.record(version: Int64(entity.version)) { row in
                 Self.appendVersion(entity, change: change, reason: reason, context: context, into: &row)
-                row.append(text: entity.createdAt)  // ?30
+                row.append(text: entity.createdAt)  // the last parameter
             } write: { encoded in
                 try insert.execute(encoded)
                 return database.lastInsertRowID
@@ -266,23 +264,89 @@ struct EntityStore {
 
     /// Every recorded version of an entity, oldest first: the superseded ones, then the current one.
     func versions(id: String) throws -> [EntityVersion] {
-        try database.rows(
+        // `EntityTable.columns` (a version's recorded time as both of its times), then the bookkeeping.
+        func select(_ rename: [String: String]) -> String {
+            (EntityTable.columns + ["change", "reason", "actor", "batch_id"]).map { rename[$0] ?? $0 }
+                .joined(separator: ", ")
+        }
+        let change = EntityTable.next
+        return try database.rows(
             """
-            SELECT entity_id, version, kind, name, nip, regon, krs, pkd, street, postal_code, city, teryt, founded_on,
-                   closed_on, close_reason, email, phone, www, latitude, longitude, capacity, operator_id,
-                   operator_teryt, note, recorded_at, recorded_at, change, reason, actor, batch_id
+            SELECT \(select(["id": "entity_id", "created_at": "recorded_at", "updated_at": "recorded_at"]))
             FROM entity_versions WHERE entity_id = ?1
             UNION ALL
-            SELECT id, version, kind, name, nip, regon, krs, pkd, street, postal_code, city, teryt, founded_on,
-                   closed_on, close_reason, email, phone, www, latitude, longitude, capacity, operator_id,
-                   operator_teryt, note, updated_at, updated_at, change, reason, actor, batch_id
+            SELECT \(select(["created_at": "updated_at"]))
             FROM entities WHERE id = ?1
             ORDER BY 2
             """, [.text(id)]
         ) { row in
             EntityVersion(
-                entity: Self.entity(row), change: row.text(at: 26) ?? "", reason: row.text(at: 27),
-                recordedAt: row.text(at: 24) ?? "", actor: row.text(at: 28) ?? "", batchID: row.text(at: 29))
+                entity: Self.entity(row), change: row.text(at: change) ?? "", reason: row.text(at: change + 1),
+                recordedAt: row.text(at: EntityTable.updatedAtPosition) ?? "", actor: row.text(at: change + 2) ?? "",
+                batchID: row.text(at: change + 3))
         }
+    }
+
+    /// Each version the import batches `batches` wrote, its first columns `EntityTable.versionColumns`,
+    /// with its batch and its entity's rowid: one pass, in each batch's digest order (`BatchDigest`).
+    static func forEachVersion(
+        in database: Database, batches: [String], _ body: (Statement, String, Int64) throws -> Void
+    ) throws {
+        let columns = EntityTable.versionColumns
+        let batchIndex = Int32(columns.firstIndex(of: "batch_id") ?? 0)
+        let list = "[" + batches.map { "\"\($0)\"" }.joined(separator: ",") + "]"
+        let current = columns.map {
+            let name = EntityTable.currentRowColumn($0)
+            return name == $0 ? name : "\(name) AS \($0)"
+        }.joined(separator: ", ")
+        try database.prepare(
+            """
+            SELECT \(columns.joined(separator: ", ")), entity_rowid FROM (
+                SELECT \(current), rowid AS entity_rowid FROM entities
+                WHERE batch_id IN (SELECT value FROM json_each(?1))
+                UNION ALL
+                SELECT \(columns.map { "v." + $0 }.joined(separator: ", ")), e.rowid
+                FROM entity_versions v JOIN entities e ON e.id = v.entity_id
+                WHERE v.batch_id IN (SELECT value FROM json_each(?1)))
+            ORDER BY batch_id, version > 1, entity_rowid, version
+            """
+        ).forEachRow([.text(list)]) { row in
+            try body(row, row.text(at: batchIndex) ?? "", Int64(row.int(at: Int32(columns.count)) ?? 0))
+        }
+    }
+
+    // MARK: Checks
+
+    /// Entities whose kept versions are not exactly 1 to current - 1 (version k < current is kept
+    /// in entity_versions; the current one is the entities row), as problems of `registry check`.
+    func versionGaps() throws -> [String] {
+        try database.rows(
+            """
+            SELECT e.id, e.version, (SELECT count(*) FROM entity_versions v WHERE v.entity_id = e.id)
+            FROM entities e
+            WHERE (SELECT count(*) FROM entity_versions v WHERE v.entity_id = e.id AND v.version BETWEEN 1 AND e.version - 1)
+                  <> e.version - 1
+               OR EXISTS (SELECT 1 FROM entity_versions v WHERE v.entity_id = e.id AND (v.version >= e.version OR v.version < 1))
+            """) { "entity \($0.text(at: 0) ?? "?"): current version \($0.int(at: 1) ?? 0), but the kept versions are not exactly 1 to \(($0.int(at: 1) ?? 1) - 1) (\($0.int(at: 2) ?? 0) kept)" }
+    }
+
+    /// Entities naming a TERYT code (their own or their operator's) the dictionary lacks.
+    func unknownTerytCodes() throws -> [String] {
+        try database.rows(
+            """
+            SELECT id, teryt FROM entities WHERE teryt IS NOT NULL AND teryt NOT IN (SELECT code FROM teryt_units)
+            UNION ALL
+            SELECT id, operator_teryt FROM entities WHERE operator_teryt IS NOT NULL AND operator_teryt NOT IN (SELECT code FROM teryt_units)
+            """) { "entity \($0.text(at: 0) ?? "?"): TERYT code \($0.text(at: 1) ?? "?") is not in the dictionary" }
+    }
+
+    /// Open units of the kinds run by an operator (CIS, KIS, WTZ, ZAZ) with none recorded.
+    func unitsWithoutOperator() throws -> [String] {
+        try database.rows(
+            """
+            SELECT id, kind, name FROM entities
+            WHERE kind IN ('cis', 'kis', 'wtz', 'zaz') AND operator_id IS NULL AND operator_teryt IS NULL
+              AND closed_on IS NULL ORDER BY kind, name
+            """) { "\($0.text(at: 1) ?? "") \($0.text(at: 2) ?? "") (\($0.text(at: 0) ?? "")) has no operator recorded" }
     }
 }

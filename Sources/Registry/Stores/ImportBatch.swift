@@ -61,4 +61,9 @@ struct ImportBatch {
              .integer(Int64(counts.updated)), .integer(Int64(counts.unchanged)), .integer(Int64(counts.rejected)),
              .text(finishedAt)])
     }
+
+    /// Batches never finished (an import finishes its row in the transaction that wrote it).
+    static func unfinished(_ database: Database) throws -> [String] {
+        try database.rows("SELECT id FROM import_batches WHERE finished_at = ''") { $0.text(at: 0) ?? "" }
+    }
 }
