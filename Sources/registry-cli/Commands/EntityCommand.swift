@@ -38,7 +38,7 @@ struct EntityCommand: ParsableCommand {
                   registry entity update 0191b6a0-… --email ""
                 """
         )
-        @OptionGroup var entity: EntityReference
+        @OptionGroup var target: EntityReference
         @OptionGroup var fields: EntityFieldOptions
         @Option(help: "Why it changed (kept in its history).") var reason: String?
 
@@ -49,8 +49,8 @@ struct EntityCommand: ParsableCommand {
         }
 
         func run() throws {
-            let registry = try self.entity.global.open(.write)
-            let (entity, changed) = try registry.updateEntity(self.entity.reference, fields.input, reason: reason)
+            let registry = try target.global.open(.write)
+            let (entity, changed) = try registry.updateEntity(target.reference, fields.input, reason: reason)
             Output.message(changed ? "updated \(entity.id) to version \(entity.version)" : "\(entity.id) unchanged")
         }
     }
@@ -60,7 +60,7 @@ struct EntityCommand: ParsableCommand {
             abstract: "Record that an entity closed (entities are never deleted).",
             discussion: "  registry entity close 5260250274 --date 2026-06-30 --reason \"likwidacja\""
         )
-        @OptionGroup var entity: EntityReference
+        @OptionGroup var target: EntityReference
         @Option(help: "The closing date (YYYY-MM-DD or DD.MM.YYYY).") var date: DateArgument
         @Option(help: "Why it closed.") var reason: String?
 
@@ -69,8 +69,8 @@ struct EntityCommand: ParsableCommand {
         }
 
         func run() throws {
-            let registry = try self.entity.global.open(.write)
-            let entity = try registry.closeEntity(self.entity.reference, on: try date.date, reason: reason)
+            let registry = try target.global.open(.write)
+            let entity = try registry.closeEntity(target.reference, on: try date.date, reason: reason)
             Output.message("closed \(entity.id) on \(entity.closedOn?.description ?? date.text)")
         }
     }
@@ -80,12 +80,12 @@ struct EntityCommand: ParsableCommand {
             abstract: "Show an entity.",
             discussion: "  registry entity show 5260250274 --format json"
         )
-        @OptionGroup var entity: EntityReference
+        @OptionGroup var target: EntityReference
         @OptionGroup var output: TextOrJSONOption
 
         func run() throws {
-            let registry = try self.entity.global.open(.read)
-            let entity = try self.entity.global.database.timed("lookup") { try registry.entity(self.entity.reference) }
+            let registry = try target.global.open(.read)
+            let entity = try target.global.database.timed("lookup") { try registry.entity(target.reference) }
             output.print(json: { entity.json }) { Self.print(entity) }
         }
 
@@ -112,12 +112,12 @@ struct EntityCommand: ParsableCommand {
             abstract: "Every recorded version of an entity: what changed, who recorded it and when.",
             discussion: "  registry entity history 5260250274"
         )
-        @OptionGroup var entity: EntityReference
+        @OptionGroup var target: EntityReference
         @OptionGroup var output: TextOrJSONOption
 
         func run() throws {
-            let registry = try entity.global.open(.read)
-            let versions = try registry.entityHistory(entity.reference)
+            let registry = try target.global.open(.read)
+            let versions = try registry.entityHistory(target.reference)
             output.print(json: { .array(versions.map(\.json)) }) { Self.print(versions) }
         }
 
