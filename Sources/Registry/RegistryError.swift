@@ -8,6 +8,12 @@ public enum RegistryError: Error, Equatable, Sendable {
     case malformedFile(path: String, line: Int, message: String)
     /// A command's arguments do not fit together.
     case usage(String)
+    /// A period whose first day comes after its last.
+    case invalidPeriod(from: LocalDate, to: LocalDate)
+    /// A region finer than the level counted per unit (a county's map can list its communes, not its voivodeship).
+    case regionFinerThanLevel(region: String, level: MapLevel)
+    /// A column of an input file mapped to a field the imported kind does not have.
+    case unknownField(field: String, column: String, target: ImportTarget, fields: [String])
     /// A reference (entity id, NIP, certificate id, scheme code, TERYT code…) resolves to nothing.
     case notFound(kind: String, reference: String)
     /// A reference matches more than one object; `candidates` lists them for the user to choose.
@@ -84,6 +90,13 @@ extension RegistryError: CustomStringConvertible {
             return "\(path), line \(line): \(message)"
         case let .usage(message):
             return message
+        case let .invalidPeriod(from, to):
+            return "the period from \(from) to \(to) starts after it ends"
+        case let .regionFinerThanLevel(region, level):
+            return "region \(region) is finer than the \(level.rawValue) level"
+        case let .unknownField(field, column, target, fields):
+            return "column \(Self.quoted(column)) is mapped to \(field), which is not a field of \(target.rawValue); fields: "
+                + fields.joined(separator: ", ")
         case let .notFound(kind, reference):
             return "no \(kind) matches \(Self.quoted(reference))"
         case let .ambiguous(kind, reference, candidates):

@@ -18,7 +18,7 @@ enum ExitCodes {
         case .invalidValue, .invalidRecord, .malformedFile, .notFound, .ambiguous, .conflict,
              .invalidTransition, .notReadOnly, .integrity, .limitExceeded:
             return dataError
-        case .usage: return usage
+        case .usage, .invalidPeriod, .regionFinerThanLevel, .unknownField: return usage
         case .fileNotFound, .cannotOpen: return noInput
         case .cannotCreate: return cannotCreate
         case .io: return ioError

@@ -21,6 +21,9 @@ enum Main {
         } catch {
             // Argument errors, --help and --version: swift-argument-parser prints them and exits 64/0.
             Output.flush()
+            if let refusal = ArgumentRefusal.pending, RegistryCommand.exitCode(for: error) != .success {
+                Output.error(refusal)
+            }
             RegistryCommand.exit(withError: error)
         }
     }

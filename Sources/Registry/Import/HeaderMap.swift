@@ -28,9 +28,8 @@ struct HeaderMap {
         var userMappings: [String: String] = [:]
         for (source, field) in mappings {
             guard schema.fields[field] != nil else {
-                throw RegistryError.usage(
-                    "--map \(source)=\(field): \(field) is not a field of \(schema.target.rawValue); fields: "
-                        + schema.fields.keys.sorted().joined(separator: ", "))
+                throw RegistryError.unknownField(
+                    field: field, column: source, target: schema.target, fields: schema.fields.keys.sorted())
             }
             userMappings[Self.key(source)] = field
         }

@@ -5,7 +5,7 @@ extension Registry {
     /// that day), within `region`, with counts per unit at `level` when given.
     public func changeReport(from: LocalDate, to: LocalDate, region: String? = nil, level: MapLevel? = nil) throws -> ChangeReport {
         guard from <= to else {
-            throw RegistryError.usage("--from \(from) is after --to \(to)")
+            throw RegistryError.invalidPeriod(from: from, to: to)
         }
         let prefix = try level.map { try mapPrefix(region, level: $0) } ?? (try region.map(Self.regionPrefix) ?? "")
         let before = MapScope(level: level ?? .wojewodztwo, prefix: prefix, day: from, cutoff: RecordedState.cutoff(from))

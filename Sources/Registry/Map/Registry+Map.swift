@@ -32,8 +32,7 @@ extension Registry {
         let prefix = try Self.regionPrefix(region)
         let unitLength = level == .wojewodztwo ? 2 : level == .powiat ? 4 : 7
         guard prefix.count <= unitLength else {
-            throw RegistryError.usage(
-                "--region \(region) is finer than --level \(level.rawValue); use --level gmina or a shorter region")
+            throw RegistryError.regionFinerThanLevel(region: region, level: level)
         }
         return prefix
     }

@@ -2,11 +2,9 @@ import ArgumentParser
 import Registry
 
 struct AuditCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "audit",
-        abstract: "The hash-chained log of every change.",
-        subcommands: [Log.self, Verify.self]
-    )
+    static let configuration = CommandConfiguration.group(
+        "audit", abstract: "The hash-chained log of every change.",
+        subcommands: [Log.self, Verify.self])
 
     struct Log: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -20,18 +18,21 @@ struct AuditCommand: ParsableCommand {
         @Option(help: "Only changes to this entity (id, NIP, REGON or KRS) and its certificates.") var entity: String?
         @Option(help: "Only entries recorded at or after this date or UTC time.") var since: String?
         @Option(help: "Only entries by this actor.") var actor: String?
-        @Option(help: "text or json.") var format: TextOrJSON = .text
+        @OptionGroup var output: TextOrJSONOption
+
+        func validate() throws {
+            try refusing { _ = try sinceStamp }
+        }
+
+        private var sinceStamp: String? {
+            get throws { try since.map { try Timestamp.parse($0, field: "since", day: .start) } }
+        }
 
         func run() throws {
             let registry = try database.openForReading()
-            let filter = AuditFilter(
-                objectID: try entity.map { try registry.resolveEntity($0) },
-                since: try since.map { try Timestamp.parse($0, field: "since", day: .start) },
-                actor: actor)
-            let entries = try registry.auditEntries(filter)
-            if format == .json {
-                Output.line(JSONValue.array(entries.map(\.json)).pretty)
-            } else {
+            let objectID = try entity.map { try registry.resolveEntity($0) }
+            let entries = try registry.auditEntries(AuditFilter(objectID: objectID, since: try sinceStamp, actor: actor))
+            output.print(json: { .array(entries.map(\.json)) }) {
                 Output.table(["seq", "recorded_at", "actor", "action", "object"], entries.map {
                     [String($0.seq), $0.recordedAt, $0.actor, $0.action, $0.objectID ?? ""]
                 })

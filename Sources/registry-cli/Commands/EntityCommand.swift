@@ -2,11 +2,9 @@ import ArgumentParser
 import Registry
 
 struct EntityCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "entity",
-        abstract: "Add, change, close and inspect entities.",
-        subcommands: [Add.self, Update.self, Close.self, Show.self, History.self]
-    )
+    static let configuration = CommandConfiguration.group(
+        "entity", abstract: "Add, change, close and inspect entities.",
+        subcommands: [Add.self, Update.self, Close.self, Show.self, History.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -40,16 +38,19 @@ struct EntityCommand: ParsableCommand {
                   registry entity update 0191b6a0-… --email ""
                 """
         )
-        @OptionGroup var global: GlobalOptions
-        @Argument(help: "The entity: its id, NIP, REGON or KRS.") var reference: String
+        @OptionGroup var target: EntityReference
         @OptionGroup var fields: EntityFieldOptions
         @Option(help: "Why it changed (kept in its history).") var reason: String?
 
+        func validate() throws {
+            try refusing {
+                if fields.input.isEmpty { throw RegistryError.usage("nothing to update: give at least one field option") }
+            }
+        }
+
         func run() throws {
-            let registry = try global.open(.write)
-            let input = fields.input
-            if input.isEmpty { throw RegistryError.usage("nothing to update: give at least one field option") }
-            let (entity, changed) = try registry.updateEntity(reference, input, reason: reason)
+            let registry = try target.global.open(.write)
+            let (entity, changed) = try registry.updateEntity(target.reference, fields.input, reason: reason)
             Output.message(changed ? "updated \(entity.id) to version \(entity.version)" : "\(entity.id) unchanged")
         }
     }
@@ -59,16 +60,18 @@ struct EntityCommand: ParsableCommand {
             abstract: "Record that an entity closed (entities are never deleted).",
             discussion: "  registry entity close 5260250274 --date 2026-06-30 --reason \"likwidacja\""
         )
-        @OptionGroup var global: GlobalOptions
-        @Argument(help: "The entity: its id, NIP, REGON or KRS.") var reference: String
-        @Option(help: "The closing date (YYYY-MM-DD or DD.MM.YYYY).") var date: String
+        @OptionGroup var target: EntityReference
+        @Option(help: "The closing date (YYYY-MM-DD or DD.MM.YYYY).") var date: DateArgument
         @Option(help: "Why it closed.") var reason: String?
 
+        func validate() throws {
+            try refusing { try date.check("date") }
+        }
+
         func run() throws {
-            let registry = try global.open(.write)
-            let entity = try registry.closeEntity(
-                reference, on: try LocalDate.parse(date, field: "date"), reason: reason)
-            Output.message("closed \(entity.id) on \(entity.closedOn?.description ?? date)")
+            let registry = try target.global.open(.write)
+            let entity = try registry.closeEntity(target.reference, on: try date.date, reason: reason)
+            Output.message("closed \(entity.id) on \(entity.closedOn?.description ?? date.text)")
         }
     }
 
@@ -77,17 +80,17 @@ struct EntityCommand: ParsableCommand {
             abstract: "Show an entity.",
             discussion: "  registry entity show 5260250274 --format json"
         )
-        @OptionGroup var global: GlobalOptions
-        @Argument(help: "The entity: its id, NIP, REGON or KRS.") var reference: String
-        @Option(help: "text or json.") var format: TextOrJSON = .text
+        @OptionGroup var target: EntityReference
+        @OptionGroup var output: TextOrJSONOption
 
         func run() throws {
-            let registry = try global.open(.read)
-            let entity = try global.database.timed("lookup") { try registry.entity(reference) }
-            if format == .json {
-                Output.line(entity.json.pretty)
-                return
-            }
+            let registry = try target.global.open(.read)
+            let entity = try target.global.database.timed("lookup") { try registry.entity(target.reference) }
+            output.print(json: { entity.json }) { Self.print(entity) }
+        }
+
+        /// One line per field that has a value, the names aligned.
+        private static func print(_ entity: Entity) {
             guard case let .object(object) = entity.json else { return }
             let order = ["id", "status", "version"] + EntityField.allCases.map(\.rawValue)
                 + ["closed_on", "close_reason", "created_at", "updated_at"]
@@ -109,17 +112,17 @@ struct EntityCommand: ParsableCommand {
             abstract: "Every recorded version of an entity: what changed, who recorded it and when.",
             discussion: "  registry entity history 5260250274"
         )
-        @OptionGroup var global: GlobalOptions
-        @Argument(help: "The entity: its id, NIP, REGON or KRS.") var reference: String
-        @Option(help: "text or json.") var format: TextOrJSON = .text
+        @OptionGroup var target: EntityReference
+        @OptionGroup var output: TextOrJSONOption
 
         func run() throws {
-            let registry = try global.open(.read)
-            let versions = try registry.entityHistory(reference)
-            if format == .json {
-                Output.line(JSONValue.array(versions.map(\.json)).pretty)
-                return
-            }
+            let registry = try target.global.open(.read)
+            let versions = try registry.entityHistory(target.reference)
+            output.print(json: { .array(versions.map(\.json)) }) { Self.print(versions) }
+        }
+
+        /// Each version on a line, then what it changed.
+        private static func print(_ versions: [EntityVersion]) {
             var previous: EntityVersion?
             for version in versions {
                 var line = "v\(version.entity.version)  \(version.recordedAt)  \(TerminalText.escaped(version.actor))  \(version.change)"
@@ -143,41 +146,5 @@ struct EntityCommand: ParsableCommand {
                 return "\(key): \(oldValue.canonical) → \(newValue.canonical)"
             }
         }
-    }
-}
-
-/// One option per entity field, shared by `entity add` and `entity update`.
-struct EntityFieldOptions: ParsableArguments {
-    @Option(help: "Kind code or Polish name, e.g. spoldzielnia-socjalna, cis, kis, zaz, wtz, fundacja.") var kind: String?
-    @Option(help: "Name.") var name: String?
-    @Option(help: "NIP (dashes and a PL prefix are accepted).") var nip: String?
-    @Option(help: "REGON (9 or 14 digits).") var regon: String?
-    @Option(help: "KRS number.") var krs: String?
-    @Option(help: "PKD 2007 code of the main activity, e.g. 56.29.Z.") var pkd: String?
-    @Option(help: "Street and number.") var street: String?
-    @Option(name: .customLong("postal-code"), help: "Postal code, e.g. 10-950.") var postalCode: String?
-    @Option(help: "City or town.") var city: String?
-    @Option(help: "TERYT commune code (7 digits, WWPPGGR).") var teryt: String?
-    @Option(help: "Founding date (YYYY-MM-DD or DD.MM.YYYY).") var founded: String?
-    @Option(help: "E-mail.") var email: String?
-    @Option(help: "Phone.") var phone: String?
-    @Option(help: "Web address.") var www: String?
-    @Option(help: "Latitude (decimal degrees).") var latitude: String?
-    @Option(help: "Longitude (decimal degrees).") var longitude: String?
-    @Option(help: "Places or participants (CIS, KIS, WTZ, ZAZ only).") var capacity: String?
-    @Option(name: .customLong("operator"), help: "The entity running this CIS/KIS/WTZ/ZAZ (id, NIP, REGON or KRS).") var operatorReference: String?
-    @Option(name: .customLong("operator-teryt"), help: "The local government running this CIS/KIS/WTZ/ZAZ (TERYT code).") var operatorTeryt: String?
-    @Option(help: "A free note.") var note: String?
-
-    var input: EntityInput {
-        let pairs: [(EntityField, String?)] = [
-            (.kind, kind), (.name, name), (.nip, nip), (.regon, regon), (.krs, krs), (.pkd, pkd), (.street, street),
-            (.postalCode, postalCode), (.city, city), (.teryt, teryt), (.foundedOn, founded), (.email, email),
-            (.phone, phone), (.www, www), (.latitude, latitude), (.longitude, longitude), (.capacity, capacity),
-            (.operatorID, operatorReference), (.operatorTeryt, operatorTeryt), (.note, note),
-        ]
-        var input: EntityInput = [:]
-        for case let (field, value?) in pairs { input[field] = value }
-        return input
     }
 }

@@ -27,7 +27,7 @@ struct ExportCommand: ParsableCommand {
     @Argument(help: "entities, certificates, resources, needs, audit or all.") var target: String
     @Option(help: "csv (default), json, ndjson or geojson.") var format: RecordFormat = .csv
     @Flag(help: "CSV for Polish Excel: ; delimiter, UTF-8 BOM, CRLF, formulas guarded with '.") var excel = false
-    @Option(help: "The state on this day.") var on: String?
+    @OptionGroup var asOf: DayOption
     @Option(name: .shortAndLong, help: "Output file (a folder for `all`); default standard output.") var output: String?
 
     func validate() throws {
@@ -40,7 +40,7 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let registry = try database.openForReading()
-        let day = try on.map { try LocalDate.parse($0, field: "on") }
+        let day = try asOf.day
         if target == "all", let folder = output {
             do {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

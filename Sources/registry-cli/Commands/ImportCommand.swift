@@ -30,7 +30,7 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .customLong("on-error"), help: "abort (write nothing if any row is invalid) or skip (write the valid rows).") var onError: ErrorPolicy = .abort
     @Option(help: "With --on-error skip: write rejected rows here as CSV with an error column (guarded for Excel).") var rejects: String?
     @Flag(name: .customLong("dry-run"), help: "Validate and report what would change; write nothing.") var dryRun = false
-    @Option(help: "text or json.") var format: TextOrJSON = .text
+    @OptionGroup var output: TextOrJSONOption
 
     func validate() throws {
         if let delimiter, Self.delimiterByte(delimiter) == nil {
@@ -59,7 +59,7 @@ struct ImportCommand: ParsableCommand {
         }
         let options = ImportOptions(
             target: target, delimiter: delimiter.flatMap(Self.delimiterByte), encoding: encoding, mappings: map,
-            onError: onError, rejectsPath: rejects, dryRun: dryRun, recordActions: format == .json)
+            onError: onError, rejectsPath: rejects, dryRun: dryRun, recordActions: output.format == .json)
         let progress = Progress()
         let report = try registry.importFile(file, options: options, progress: progress.show)
         progress.finish()
@@ -67,9 +67,7 @@ struct ImportCommand: ParsableCommand {
             Output.message("import: " + report.phases.map { String(format: "%@ %.2f s", $0.phase, $0.seconds) }
                 .joined(separator: ", "))
         }
-        if format == .json {
-            Output.line(report.json.pretty)
-        } else {
+        output.print(json: { report.json }) {
             for warning in report.warnings { Output.message("warning: \(warning)") }
             for error in report.errors { Output.message("error: \(error)") }
             var summary = "\(report.file) (\(report.encoding), delimiter \"\(report.delimiter == "\t" ? "\\t" : report.delimiter)\"): "
@@ -89,25 +87,3 @@ struct ImportCommand: ParsableCommand {
 extension ImportTarget: ExpressibleByArgument {}
 extension ErrorPolicy: ExpressibleByArgument {}
 extension EncodingChoice: ExpressibleByArgument {}
-
-/// A progress line on stderr, only when stderr is a terminal.
-final class Progress {
-    private let enabled = isatty(2) == 1
-    private let start = Date()
-    private var shown = false
-
-    func show(_ progress: ImportProgress) {
-        guard enabled else { return }
-        let seconds = max(Date().timeIntervalSince(start), 0.001)
-        var text = "\r\(progress.rows) rows, \(Int(Double(progress.rows) / seconds)) rows/s"
-        if let total = progress.totalBytes, total > 0 {
-            text += String(format: " (%.0f%%)", Double(progress.bytesRead) * 100 / Double(total))
-        }
-        FileHandle.standardError.write(Data(text.utf8))
-        shown = true
-    }
-
-    func finish() {
-        if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-    }
-}

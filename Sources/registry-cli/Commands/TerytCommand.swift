@@ -2,11 +2,9 @@ import ArgumentParser
 import Registry
 
 struct TerytCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "teryt",
-        abstract: "The TERYT (GUS TERC) dictionary of voivodeships, counties and communes.",
-        subcommands: [Import.self, Find.self]
-    )
+    static let configuration = CommandConfiguration.group(
+        "teryt", abstract: "The TERYT (GUS TERC) dictionary of voivodeships, counties and communes.",
+        subcommands: [Import.self, Find.self])
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -40,22 +38,28 @@ struct TerytCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "A unit name or its beginning.") var name: String
         @Option(help: "Only units of this level: wojewodztwo, powiat, gmina or czesc.") var level: String?
-        @Option(help: "text or json.") var format: TextOrJSON = .text
+        @OptionGroup var output: TextOrJSONOption
 
-        func run() throws {
-            let registry = try global.open(.read)
-            var wanted: TerytUnit.Level?
-            if let level {
+        func validate() throws {
+            try refusing { _ = try wanted }
+        }
+
+        /// The level asked for; its message predates argument-parser's own for a bad value.
+        private var wanted: TerytUnit.Level? {
+            get throws {
+                guard let level else { return nil }
                 guard let parsed = TerytUnit.Level(rawValue: level) else {
                     throw RegistryError.usage("--level must be one of: wojewodztwo, powiat, gmina, czesc")
                 }
-                wanted = parsed
+                return parsed
             }
-            let matches = try registry.findTeryt(name: name, level: wanted)
+        }
+
+        func run() throws {
+            let registry = try global.open(.read)
+            let matches = try registry.findTeryt(name: name, level: try wanted)
             if matches.isEmpty { throw RegistryError.notFound(kind: "TERYT unit", reference: name) }
-            if format == .json {
-                Output.line(JSONValue.array(matches.map(\.json)).pretty)
-            } else {
+            output.print(json: { .array(matches.map(\.json)) }) {
                 Output.table(["code", "name", "type", "county", "voivodeship"], matches.map {
                     [$0.unit.code, $0.unit.name, $0.unit.unitType, $0.county ?? "", $0.voivodeship ?? ""]
                 })

@@ -34,9 +34,9 @@ enum Output {
         FileHandle.standardError.write(Data((TerminalText.escapedKeepingLineBreaks(text) + "\n").utf8))
     }
 
-    /// Prints an error as one line, plus a hint where one helps.
+    /// Prints an error as one line, naming the options it is about, plus a hint where one helps.
     static func error(_ error: RegistryError) {
-        message("registry: error: \(error)")
+        message("registry: error: \(OptionNames.naming(error))")
         if let hint = hint(for: error) { message("hint: \(hint)") }
     }
 
