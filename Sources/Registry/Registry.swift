@@ -22,6 +22,8 @@ public final class Registry {
     var lastSearchPlan: SearchPlan?
     /// How often the last import's writeback thread wrote its file out (nil: none ran); for tests.
     var lastWritebackRounds: Int?
+    /// How the last first load went on after two of its rows clashed (nil: none did); for tests.
+    var lastBulkLoadFallBack: BulkLoad.FallBack?
     /// The running import's writeback thread, so tests can wait for its rounds rather than time them.
     var currentWriteback: Writeback?
     /// Whether opening made a new registry (the file was missing or empty).
@@ -161,8 +163,7 @@ public final class Registry {
     /// The recorded time never goes back behind the newest audit entry, so recorded-time order and
     /// audit order agree even if the system clock steps back.
     func write<T>(_ body: (ChangeContext) throws -> T) throws -> T {
-        defer { search.transactionEnded() }
-        return try database.transaction {
+        try database.transaction {
             audit.invalidate()
             do {
                 var recordedAt = clock.timestamp()
@@ -173,7 +174,6 @@ public final class Registry {
                 return try body(ChangeContext(actor: actor, recordedAt: recordedAt))
             } catch {
                 audit.invalidate()
-                search.discard()
                 throw error
             }
         }
