@@ -11,15 +11,6 @@ struct BackgroundWorkerTests {
     /// Released when the body's captures are.
     final class Canary: Sendable {}
 
-    /// Waits up to five seconds for `condition`.
-    static func eventually(_ condition: () -> Bool) -> Bool {
-        for _ in 0..<500 {
-            if condition() { return true }
-            Thread.sleep(forTimeInterval: 0.01)
-        }
-        return condition()
-    }
-
     @Test("inputs reach the body and outputs the owner in the order they were sent")
     func ordering() throws {
         let worker = BackgroundWorker<Int, Int>(name: "test-doubler", inputCapacity: 3, outputCapacity: 2) { port in
@@ -68,11 +59,11 @@ struct BackgroundWorkerTests {
                 port.countProgress()
             }
         }
-        #expect(Self.eventually { worker.progress == 3 })
+        #expect(eventually { worker.progress == 3 })
         Thread.sleep(forTimeInterval: 0.1)
         #expect(worker.progress == 3, "nothing more is queued while nobody receives")
         #expect(try worker.receive() == 0)
-        #expect(Self.eventually { worker.progress == 4 })
+        #expect(eventually { worker.progress == 4 })
         var rest: [Int] = []
         while let number = try worker.receive() { rest.append(number) }
         #expect(rest == Array(1..<100))
@@ -108,7 +99,7 @@ struct BackgroundWorkerTests {
             while port.send(number) { number += 1 }
             port.countProgress()  // once send said no
         }
-        #expect(Self.eventually { (try? sending.receive()) == 0 })
+        #expect(eventually { (try? sending.receive()) == 0 })
         sending.stop()
         #expect(sending.progress == 1, "send returned false once stopped")
         #expect(try sending.receive() == nil, "what was queued is dropped")
@@ -152,7 +143,7 @@ struct BackgroundWorkerTests {
                 }
             }
             // One output queued, the body waiting to send the next.
-            #expect(Self.eventually { worker.progress == 1 })
+            #expect(eventually { worker.progress == 1 })
             #expect(released != nil)
         }
         // `deinit` waited for the thread, which released the body and its captures before it ended.
