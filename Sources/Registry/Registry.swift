@@ -23,6 +23,8 @@ public final class Registry {
     var lastSearchPlan: SearchPlan?
     /// How often the last import's writeback thread wrote its file out (nil: none ran); for tests.
     var lastWritebackRounds: Int?
+    /// How the last first load went on after two of its rows clashed (nil: none did); for tests.
+    var lastBulkLoadFallBack: BulkLoad.FallBack?
     /// The running import's writeback thread, so tests can wait for its rounds rather than time them.
     var currentWriteback: Writeback?
     /// Whether opening made a new registry (the file was missing or empty).
@@ -163,19 +165,13 @@ public final class Registry {
     /// The recorded time never goes back behind the newest audit entry, so recorded-time order and
     /// audit order agree even if the system clock steps back.
     func write<T>(_ body: (ChangeContext) throws -> T) throws -> T {
-        defer { search.transactionEnded() }
-        return try RegistryError.mapping {
+        try RegistryError.mapping {
             try database.transaction {
-                do {
-                    var recordedAt = clock.timestamp()
-                    if let last = try AuditLog.lastRecordedAt(database), last > recordedAt {
-                        recordedAt = last
-                    }
-                    return try body(ChangeContext(actor: actor, recordedAt: recordedAt))
-                } catch {
-                    search.discard()
-                    throw error
+                var recordedAt = clock.timestamp()
+                if let last = try AuditLog.lastRecordedAt(database), last > recordedAt {
+                    recordedAt = last
                 }
+                return try body(ChangeContext(actor: actor, recordedAt: recordedAt))
             }
         }
     }

@@ -48,8 +48,13 @@ extension RegistryError {
     static func mapping<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
-        } catch let error as DatabaseError {
-            throw RegistryError(error)
+        } catch {
+            throw mapped(error)
         }
+    }
+
+    /// `error` as the registry reports it: a `DatabaseError` mapped, anything else as it is.
+    static func mapped(_ error: any Error) -> any Error {
+        (error as? DatabaseError).map(RegistryError.init) ?? error
     }
 }

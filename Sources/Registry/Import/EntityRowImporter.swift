@@ -1,60 +1,33 @@
-import CSQLite
-import SQLiteStore
-
 /// Upserts entity rows: a row matches an existing entity by id, else NIP, else KRS, else REGON;
 /// new ones are inserted, changed ones updated (the old version kept), identical ones left alone.
 struct EntityRowImporter: RowImporter {
     let registry: Registry
     let validator: EntityValidator
-    /// Whether a load into an empty registry may set the lookup indexes aside (see `begin`).
-    let allowsBulkLoad: Bool
     private var communeCache: [String: Result<String, RegistryError>] = [:]
-    /// Entity rowid → the record of this file that named the entity by an identifier (0: none):
-    /// a second row naming the same entity is an error. Four bytes per entity, so memory stays
-    /// flat however large the file, where a set of every identifier seen did not.
-    private var claimedBy: [Int32] = []
-    /// True while loading into a registry that held no entity when the import began: nothing in
-    /// the database can match a row, so rows are matched only against earlier rows of the file
-    /// (which is also what lets the lookup indexes be rebuilt at the end instead of kept up to date).
-    private(set) var intoEmptyRegistry = false
-    /// In an empty registry: rowids of rows without identifiers inserted so far, by kind, name and commune.
-    private var withoutIdentifiers: [String: Int64] = [:]
-    private var deferredIndexes: DeferredIndexes?
+    /// Which entity each row names (within the file only, in a first load).
+    private var matcher: EntityMatcher
     /// The file's column for each entity field (by `EntityField.ordinal`), found on the first row.
     private var fieldColumns: [Int?]?
     /// The file's columns for what is not an entity field, found on the first row (no look-up by name per row).
     private var otherColumns: OtherColumns?
     /// Covers every version this import writes; its audit entry carries the result.
     private var digest = BatchDigest()
-    /// SQLITE_CONSTRAINT_UNIQUE, a C macro Swift does not import.
-    private static let uniqueViolation = SQLITE_CONSTRAINT | (8 << 8)
 
-    init(registry: Registry, validator: EntityValidator, allowsBulkLoad: Bool = true) {
+    init(registry: Registry, validator: EntityValidator) {
         self.registry = registry
         self.validator = validator
-        self.allowsBulkLoad = allowsBulkLoad
+        self.matcher = EntityMatcher(store: registry.entities)
     }
 
-    func wouldLoadIntoEmptyRegistry() throws -> Bool {
-        try allowsBulkLoad && DeferredIndexes.isEmpty(registry.database)
+    /// Entities are what a first load sets the lookup indexes aside for.
+    static let supportsFirstLoad = true
+
+    mutating func matchWithinFile() {
+        matcher.matchWithinFile()
     }
 
-    /// Inside the transaction, so no other writer can add an entity between this check and the load.
-    mutating func begin() throws {
-        deferredIndexes = allowsBulkLoad ? try DeferredIndexes.dropIfEmpty(registry.database) : nil
-        intoEmptyRegistry = deferredIndexes != nil
-        if intoEmptyRegistry { try registry.search.beginBuilding() }
-    }
-
-    /// In a bulk load, building the unique indexes is what finds two rows with one identifier;
-    /// the import is then redone row by row (`BulkLoadClash`), which names each such row.
-    mutating func finish() throws {
-        do {
-            try deferredIndexes?.rebuild(registry.database)
-        } catch let DatabaseError.sqlite(_, extendedCode, _, _) where extendedCode == Self.uniqueViolation {
-            throw BulkLoadClash()
-        }
-        deferredIndexes = nil
+    mutating func matchThroughRegistry() -> Bool {
+        matcher.matchThroughRegistry()
     }
 
     var auditSummary: [String: JSONValue] {
@@ -149,32 +122,17 @@ struct EntityRowImporter: RowImporter {
         var current: Entity?
         var currentRowid: Int64?
         var matchedByIdentifier = false
-        // In an empty registry nothing can match (and the lookup indexes are set aside).
-        let lookups = intoEmptyRegistry ? [] : [("id", id), ("nip", nip), ("krs", krs), ("regon", regon)]
-        for (column, value) in lookups {
-            guard let value, let match = try store.entityAndRowid(where: column, equals: value) else { continue }
-            if let first = claimedBy.indices.contains(Int(match.rowid)) ? claimedBy[Int(match.rowid)] : nil, first != 0 {
-                throw RegistryError.invalidValue(
-                    field: column, value: value, rule: "already given in record \(first) of this file")
-            }
+        if let match = try matcher.entity(id: id, nip: nip, krs: krs, regon: regon) {
             (currentRowid, current) = (match.rowid, match.entity)
             matchedByIdentifier = true
-            break
         }
         if let id, let current, current.id != id {
             throw RegistryError.invalidValue(
                 field: "id", value: id, rule: "names no entity, but the row's identifiers belong to \(current.id)")
         }
         let hasIdentifiers = id != nil || nip != nil || krs != nil || regon != nil
-        if current == nil, !hasIdentifiers {
-            // Units such as CIS or KIS often have no identifiers of their own: match them by kind,
-            // name and commune, so re-importing the same file does not add them twice.
-            if intoEmptyRegistry {
-                currentRowid = withoutIdentifiers[Self.unitKey(fields)]
-                current = try currentRowid.flatMap { try store.entity(rowid: $0) }
-            } else if let match = try store.entityWithoutIdentifiers(kind: fields.kind, name: fields.name, teryt: fields.teryt) {
-                (currentRowid, current) = (match.rowid, match.entity)
-            }
+        if current == nil, !hasIdentifiers, let match = try matcher.entityWithoutIdentifiers(fields) {
+            (currentRowid, current) = (match.rowid, match.entity)
         }
         // The row's columns over the entity it updates; columns the file lacks keep their values.
         if var given = current?.fields {
@@ -193,7 +151,6 @@ struct EntityRowImporter: RowImporter {
         // A new row's identifiers were all looked up above and matched nothing; a matched entity's
         // other identifiers must not belong to someone else.
         if matchedByIdentifier { try store.checkUnique(fields, exceptID: current?.id ?? id, current: current?.fields) }
-        let remember = intoEmptyRegistry && !hasIdentifiers
 
         guard let current else {
             // A new row that is already closed is recorded as it is: one version, added closed.
@@ -201,17 +158,11 @@ struct EntityRowImporter: RowImporter {
                 id: id ?? Identifier.make(at: registry.clock.date()), version: 1, fields: fields, closedOn: closedOn,
                 closeReason: closedOn == nil ? nil : closeReason, createdAt: context.recordedAt,
                 updatedAt: context.recordedAt)
-            let rowid: Int64
-            do {
-                rowid = try store.save(entity, previous: nil, change: "add", reason: nil, context: context, digest: &digest)
-            } catch let DatabaseError.sqlite(_, extendedCode, _, _) where intoEmptyRegistry && extendedCode == Self.uniqueViolation {
-                throw BulkLoadClash()  // two rows of the file with one registry id
-            }
-            if remember { withoutIdentifiers[Self.unitKey(entity.fields)] = rowid }
-            if hasIdentifiers { claim(rowid, record: row.record) }
+            let rowid = try store.save(entity, previous: nil, change: "add", reason: nil, context: context, digest: &digest)
+            matcher.inserted(rowid, record: row.record, id: id, fields: entity.fields)
             return RowOutcome(action: "insert", id: entity.id)
         }
-        if hasIdentifiers, let currentRowid { claim(currentRowid, record: row.record) }
+        if hasIdentifiers, let currentRowid { matcher.claim(currentRowid, record: row.record) }
         if fields == current.fields, closedOn == current.closedOn, closeReason == current.closeReason {
             return RowOutcome(action: "unchanged", id: current.id)
         }
@@ -228,21 +179,6 @@ struct EntityRowImporter: RowImporter {
         try store.save(updated, previous: current, change: change, reason: nil, context: context, digest: &digest,
                        knownRowid: currentRowid)
         return RowOutcome(action: "update", id: current.id)
-    }
-
-    /// Records that `record` named the entity at `rowid` (lookups find it from then on).
-    private mutating func claim(_ rowid: Int64, record: Int) {
-        // In a bulk load nothing is looked up: the unique indexes find clashes at the end.
-        guard !intoEmptyRegistry, rowid >= 0 else { return }
-        let index = Int(rowid)
-        if index >= claimedBy.count {
-            claimedBy.append(contentsOf: repeatElement(0, count: max(index + 1 - claimedBy.count, claimedBy.count / 2)))
-        }
-        claimedBy[index] = Int32(clamping: record)
-    }
-
-    private static func unitKey(_ fields: EntityFields) -> String {
-        [fields.kind.rawValue, fields.name, fields.teryt ?? ""].joined(separator: "\u{1F}")
     }
 
     /// The closing date the row asks for: its `closed_on` cell when the file has that column.
@@ -287,10 +223,6 @@ private struct OtherColumns {
         closeReason = map.columnOfField["close_reason"]
     }
 }
-
-/// Two rows of a file bulk-loaded into an empty registry share an identifier: the import is redone
-/// row by row, which names each such row.
-struct BulkLoadClash: Error {}
 
 /// An entity row after the reading thread's work: its identifiers normalised and its cells validated.
 /// A class, so handing it on is one reference count rather than one per string it holds.

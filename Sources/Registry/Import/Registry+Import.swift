@@ -24,18 +24,19 @@ extension Registry {
         let opened = Result { try CSVReader(path: source, name: name, delimiter: options.delimiter, encoding: options.encoding) }
         let sha256 = try digest.value()  // a file that cannot be read is reported by the digest first
         let reader = try opened.get()
+        lastBulkLoadFallBack = nil
         switch options.target {
         case .entities:
             do {
                 var importer = EntityRowImporter(registry: self, validator: try validator())
                 return try runImport(reader: reader, path: path, sha256: sha256, options: options,
                                      importer: &importer, progress: progress)
-            } catch is BulkLoadClash {
+            } catch is BulkLoad.Rerun {
                 // Rolled back; row by row, each row repeating an identifier is named.
                 let reader = try CSVReader(path: source, name: name, delimiter: options.delimiter, encoding: options.encoding)
-                var importer = EntityRowImporter(registry: self, validator: try validator(), allowsBulkLoad: false)
+                var importer = EntityRowImporter(registry: self, validator: try validator())
                 return try runImport(reader: reader, path: path, sha256: sha256, options: options,
-                                     importer: &importer, progress: progress)
+                                     importer: &importer, progress: progress, allowsFirstLoad: false)
             }
         case .resources:
             var importer = ResourceRowImporter(registry: self)
@@ -58,108 +59,97 @@ extension Registry {
     }
 
     private func runImport<Importer: RowImporter>(
-        reader: CSVReader, path: String, sha256: String, options: ImportOptions, importer: inout Importer,
-        progress: ((ImportProgress) -> Void)?
+        reader: sending CSVReader, path: String, sha256: String, options: ImportOptions, importer: inout Importer,
+        progress: ((ImportProgress) -> Void)?, allowsFirstLoad: Bool = true
     ) throws -> ImportReport {
         let schema = Importer.schema
         // A header written by a rejects file is guarded like its cells.
         let header = reader.header.map { SpreadsheetCell.unguarded($0.trimmed) }
-        let map = try HeaderMap(header: header, schema: schema, mappings: options.mappings, fileName: reader.name)
+        let (fileName, totalBytes, delimiter) = (reader.name, reader.totalBytes, reader.delimiter)
+        let map = try HeaderMap(header: header, schema: schema, mappings: options.mappings, fileName: fileName)
         var report = ImportReport(
             file: path, encoding: reader.encoding.rawValue,
-            delimiter: String(UnicodeScalar(reader.delimiter)), dryRun: options.dryRun)
+            delimiter: String(UnicodeScalar(delimiter)), dryRun: options.dryRun)
         if !map.unknown.isEmpty {
             report.warnings.append("ignored columns: " + map.unknown.map { "\"\($0)\"" }.joined(separator: ", "))
         }
         var rejects = try options.rejectsPath.map { path in
-            try RejectsFile(path: path, protecting: database.path, header: header, delimiter: reader.delimiter)
+            try RejectsFile(path: path, protecting: database.path, header: header, delimiter: delimiter)
         }
         var phases = PhaseClock()
-        let large = !options.dryRun && (reader.totalBytes ?? 0) >= Self.bulkWriteBytes
-        // A large first load writes its rows once, through a rollback journal (Benchmarks/JOURNAL.md, item 41).
-        let rollbackJournal = try large && importer.wouldLoadIntoEmptyRegistry() && database.leaveWALForBulkWrite()
-        defer { if rollbackJournal { database.returnToWAL() } }
-        // A large file's writes go to disk while the work is still going on, not all at the commit.
-        let writeback = !large ? nil
-            : rollbackJournal ? Writeback(databasePath: database.path) : Writeback(walPath: database.path + "-wal")
-        currentWriteback = writeback
-        defer {
-            writeback?.stop()
-            lastWritebackRounds = writeback?.rounds
-            currentWriteback = nil
-        }
+        let load = try BulkLoad.plan(for: Importer.self, registry: self, fileBytes: totalBytes, dryRun: options.dryRun,
+                                     allowsFirstLoad: allowsFirstLoad)
+        defer { load.end() }
+        // Reading starts now, while the transaction begins.
+        let pipeline = RowPipeline(reader: reader, path: fileName, map: map, prepare: importer.preparer(for: map))
+        defer { pipeline.stop() }
         do {
-            report = try write { context in
-                search.beginDeferring()
-                try search.removeLeftoverBuild()
-                var context = context
-                let batchID = Identifier.make(at: clock.date())
-                context.batchID = batchID
-                var report = report
-                let batch = try ImportBatch.start(
-                    database, id: batchID, target: schema.target.rawValue, fileName: Self.fileName(report),
-                    sha256: sha256, encoding: report.encoding, delimiter: report.delimiter,
-                    options: Self.optionsJSON(report, options).canonical, context: context)
-                try importer.begin()
-                let pipeline = RowPipeline(reader: reader, path: reader.name, map: map, prepare: importer.preparer(for: map))
-                defer { pipeline.stop() }
-                while let batch = try pipeline.next() {
-                    for item in batch.records {
-                        report.rows += 1
-                        let outcome: RowOutcome
-                        do {
-                            let prepared = try item.result.get()
-                            if Importer.needsSavepoint {
-                                // A row refused half-way leaves nothing behind, even with --on-error skip.
-                                outcome = try database.savepoint("import_row") { try importer.apply(prepared, context: context) }
-                            } else {
-                                outcome = try importer.apply(prepared, context: context)
+            report = try search.withDeferredIndexing { search in
+                try write { context in
+                    var context = context
+                    let batchID = Identifier.make(at: clock.date())
+                    context.batchID = batchID
+                    var report = report
+                    let batch = try ImportBatch.start(
+                        database, id: batchID, target: schema.target.rawValue, fileName: Self.fileName(report),
+                        sha256: sha256, encoding: report.encoding, delimiter: report.delimiter,
+                        options: Self.optionsJSON(report, options).canonical, context: context)
+                    try load.begin(&importer, search: search)
+                    while let batch = try pipeline.next() {
+                        for item in batch.records {
+                            report.rows += 1
+                            let outcome: RowOutcome
+                            do {
+                                let prepared = try item.result.get()
+                                outcome = try load.apply(to: &importer) { importer in
+                                    try apply(prepared, with: &importer, context: context)
+                                }
+                            } catch let error as RegistryError where error.isAboutTheRow {
+                                // The row's savepoint was rolled back, possibly with audit entries, which
+                                // moved the connection's transaction epoch: the audit log reads its head again.
+                                let problem = Self.problem(error, record: item.record, line: item.line, map: map)
+                                report.rejected += 1
+                                report.errors.append(problem)
+                                if options.recordActions {
+                                    report.actions.append(.init(record: item.record, line: item.line, action: "reject", id: nil))
+                                }
+                                try rejects?.write(item.fields, error: problem.description)
+                                continue
                             }
-                        } catch let error as RegistryError where error.isAboutTheRow {
-                            // The row's savepoint was rolled back, possibly with audit entries, which
-                            // moved the connection's transaction epoch: the audit log reads its head again.
-                            let problem = Self.problem(error, record: item.record, line: item.line, map: map)
-                            report.rejected += 1
-                            report.errors.append(problem)
+                            switch outcome.action {
+                            case "insert": report.inserted += 1
+                            case "update": report.updated += 1
+                            default: report.unchanged += 1
+                            }
                             if options.recordActions {
-                                report.actions.append(.init(record: item.record, line: item.line, action: "reject", id: nil))
+                                report.actions.append(.init(record: item.record, line: item.line, action: outcome.action, id: outcome.id))
                             }
-                            try rejects?.write(item.fields, error: problem.description)
-                            continue
                         }
-                        switch outcome.action {
-                        case "insert": report.inserted += 1
-                        case "update": report.updated += 1
-                        default: report.unchanged += 1
+                        if report.rows % 10_240 < batch.records.count {
+                            progress?(ImportProgress(rows: report.rows, bytesRead: batch.bytesRead, totalBytes: totalBytes))
                         }
-                        if options.recordActions {
-                            report.actions.append(.init(record: item.record, line: item.line, action: outcome.action, id: outcome.id))
-                        }
+                        pipeline.recycle(consume batch)
                     }
-                    if report.rows % 10_240 < batch.records.count {
-                        progress?(ImportProgress(rows: report.rows, bytesRead: batch.bytesRead, totalBytes: reader.totalBytes))
+                    progress?(ImportProgress(rows: report.rows, bytesRead: totalBytes ?? 0, totalBytes: totalBytes))
+                    guard report.rows > 0 else {
+                        // A header with no records is almost always a truncated or wrong file.
+                        throw RegistryError.malformedFile(path: fileName, line: 2, message: "has a header but no records: nothing to import")
                     }
-                    pipeline.recycle(consume batch)
+                    phases.end("rows")
+                    try load.finish()
+                    phases.end("indexes")
+                    try search.write()
+                    phases.end("full-text")
+                    if options.dryRun || (options.onError == .abort && report.rejected > 0) {
+                        throw Rollback(report: report)
+                    }
+                    report.batchID = batchID
+                    try recordBatch(report, batch: batch, target: schema.target, sha256: sha256,
+                                    options: options, summary: importer.auditSummary, context: context)
+                    // On disk before the rows are committed, so that putting it in place after can hardly fail.
+                    try rejects?.sync()
+                    return report
                 }
-                progress?(ImportProgress(rows: report.rows, bytesRead: reader.totalBytes ?? 0, totalBytes: reader.totalBytes))
-                guard report.rows > 0 else {
-                    // A header with no records is almost always a truncated or wrong file.
-                    throw RegistryError.malformedFile(path: reader.name, line: 2, message: "has a header but no records: nothing to import")
-                }
-                phases.end("rows")
-                try importer.finish()
-                phases.end("indexes")
-                try database.withSmallMemory { try search.flush() }
-                phases.end("full-text")
-                if options.dryRun || (options.onError == .abort && report.rejected > 0) {
-                    throw Rollback(report: report)
-                }
-                report.batchID = batchID
-                try recordBatch(report, batch: batch, target: schema.target, sha256: sha256,
-                                options: options, summary: importer.auditSummary, context: context)
-                // On disk before the rows are committed, so that putting it in place after can hardly fail.
-                try rejects?.sync()
-                return report
             }
             phases.end("audit and commit")
         } catch let rollback as Rollback {
@@ -171,9 +161,14 @@ extension Registry {
         return report
     }
 
-    /// The file size from which an import writes its pages out as it goes (`Writeback`), and a
-    /// first load goes through a rollback journal.
-    static let bulkWriteBytes = 16 << 20
+    /// Writes one row, in a savepoint when the importer may refuse it half-way.
+    private func apply<Importer: RowImporter>(
+        _ prepared: Importer.Prepared, with importer: inout Importer, context: ChangeContext
+    ) throws -> RowOutcome {
+        guard Importer.needsSavepoint else { return try importer.apply(prepared, context: context) }
+        // A row refused half-way leaves nothing behind, even with --on-error skip.
+        return try database.savepoint("import_row") { try importer.apply(prepared, context: context) }
+    }
 
     private static func optionsJSON(_ report: ImportReport, _ options: ImportOptions) -> JSONValue {
         .object([

@@ -46,13 +46,15 @@ protocol RowImporter {
     /// False when `apply` validates everything before its first write, so a refused row needs no
     /// savepoint to undo it (savepoints cost a copy of every page a row touches).
     static var needsSavepoint: Bool { get }
-    /// True when `begin` would load into an empty registry, building indexes after the rows (asked
-    /// before the transaction; `begin` decides again inside it).
-    func wouldLoadIntoEmptyRegistry() throws -> Bool
-    /// Called inside the transaction before the first row.
-    mutating func begin() throws
-    /// Called inside the transaction after the last row, before the batch is recorded.
-    mutating func finish() throws
+    /// True when a load into an empty registry may go as a first load (`BulkLoad`): the lookup
+    /// indexes set aside, and rows matched only within the file between `matchWithinFile` and
+    /// `matchThroughRegistry`.
+    static var supportsFirstLoad: Bool { get }
+    /// From the next row on, matches rows only against earlier rows of the file.
+    mutating func matchWithinFile()
+    /// From the next row on, matches rows through the registry's lookup indexes again; false when
+    /// the rows so far cannot be continued from that way (the import must be done again).
+    mutating func matchThroughRegistry() -> Bool
     /// What the batch's audit entry records beyond its counts (the entity importer's digest).
     var auditSummary: [String: JSONValue] { get }
 }
@@ -63,8 +65,8 @@ extension RowImporter where Prepared == ImportRow {
 
 extension RowImporter {
     static var needsSavepoint: Bool { true }
-    func wouldLoadIntoEmptyRegistry() throws -> Bool { false }
-    mutating func begin() throws {}
-    mutating func finish() throws {}
+    static var supportsFirstLoad: Bool { false }
+    mutating func matchWithinFile() {}
+    mutating func matchThroughRegistry() -> Bool { true }
     var auditSummary: [String: JSONValue] { [:] }
 }

@@ -17,32 +17,26 @@ enum FileDigest {
 
     /// The SHA-256 of a file computed on a thread of its own, so that the encoding check (`--encoding
     /// auto`), the import's other pass over the file before its first row, runs on the other core.
-    final class Background: @unchecked Sendable {
-        private let condition = NSCondition()
-        // Guarded by `condition`.
-        private var result: Result<String, any Error>?
+    final class Background {
+        private let worker: BackgroundWorker<Never, String>
+        private let path: String
+        private var digest: String?
 
         /// Starts hashing the file at `path`.
         init(path: String) {
-            let thread = Thread { [self] in
-                let result = Result { try FileDigest.sha256(path: path) }
-                condition.lock()
-                self.result = result
-                condition.broadcast()
-                condition.unlock()
+            self.path = path
+            worker = BackgroundWorker(name: "registry-file-digest") { port in
+                _ = port.send(try FileDigest.sha256(path: path))
             }
-            thread.name = "registry-file-digest"
-            thread.start()
         }
 
         /// Waits for the digest; throws what `sha256(path:)` would have thrown.
         func value() throws -> String {
-            condition.lock()
-            defer { condition.unlock() }
-            while true {
-                if let result { return try result.get() }
-                condition.wait()
-            }
+            if let digest { return digest }
+            // The body sends the digest or throws, so the thread cannot end without either.
+            guard let received = try worker.receive() else { throw RegistryError.io(path: path, message: "the digest thread ended without a digest") }
+            digest = received
+            return received
         }
     }
 }

@@ -3,7 +3,7 @@ import SQLiteStore
 /// Secondary indexes set aside while a file is loaded into an empty registry and built again
 /// before the commit: building an index from all its keys at once is several times cheaper than a
 /// million random inserts into it, and the registry's unique rules still hold when it commits
-/// (the importer refuses a second row with the same identifier before anything is written).
+/// (`BulkLoad` builds them early at a clash, or has the import done again when the rebuild fails).
 struct DeferredIndexes {
     /// Indexes only lookups and uniqueness use; the table b-trees and `entities.id` stay.
     static let names = [

@@ -119,7 +119,7 @@ private struct RankFailure: Error {
 }
 
 /// What `registry_rank_deferred` left out of its last query's scores (one per connection).
-final class RankTally: @unchecked Sendable {
+final class RankTally {
     /// Rows in the index and distinct matches counted, when the inverse document frequency was left out.
     private var rows: Int64?
     private var matches: Int64 = 0

@@ -15,7 +15,7 @@ import SQLiteStore
 /// rowids in the same order (byte for byte; a file that changes an entity again leaves FTS5's
 /// deletion markers where in place it would not). With FTS5's default setting the segments differ
 /// and the documents and search results do not.
-final class SearchBuild: @unchecked Sendable {
+final class SearchBuild {
     /// One entity's searchable text, as the registry stores it (folded on the building thread).
     struct Document: Sendable {
         let rowid: Int64
@@ -27,17 +27,9 @@ final class SearchBuild: @unchecked Sendable {
     let path: String
     /// The file this build made at `path`: `install` reads only that one.
     private let identity: FileIdentity?
-    private let condition = NSCondition()
-    // Guarded by `condition`.
-    private var queue: [[Document]] = []
-    private var finished = false
-    private var cancelled = false
-    private var running = true
-    private var failure: RegistryError?
-    // Touched only by the writing thread.
+    /// Takes batches of documents; owns the scratch file's connection, closed when the build ends.
+    private let worker: BackgroundWorker<[Document], Never>
     private var pending: [Document] = []
-    // Touched only by the building thread once it starts; closed when the build ends.
-    private var scratch: Database?
 
     /// FTS5's merge setting for the build (its default is 4): segments are merged once 16 of a size
     /// have piled up rather than 4, so each term's entries are rewritten fewer times. A million
@@ -106,26 +98,33 @@ final class SearchBuild: @unchecked Sendable {
         Glibc.close(descriptor)
         let scratch: Database
         do {
-            scratch = try RegistryError.mapping { try Database.scratch(path: path) }
+            scratch = try Database.scratch(path: path)
         } catch {
             unlink(path)
-            throw error
+            throw RegistryError.mapped(error)
         }
-        self.scratch = scratch
         do {
-            try RegistryError.mapping {
-                try scratch.execute("PRAGMA application_id = \(Self.applicationID)")
-                try scratch.execute(tableSQL)
-                try scratch.execute("INSERT INTO entity_search (entity_search, rank) VALUES ('automerge', \(Self.automerge))")
-            }
+            try scratch.execute("PRAGMA application_id = \(Self.applicationID)")
+            try scratch.execute(tableSQL)
+            try scratch.execute("INSERT INTO entity_search (entity_search, rank) VALUES ('automerge', \(Self.automerge))")
         } catch {
             unlink(path)
-            throw error
+            throw RegistryError.mapped(error)
+        }
+        // At the same priority as the other two (Benchmarks/JOURNAL.md, item 47): lowered, this thread
+        // got little of a core shared with them, its queue filled, and the writing thread stalled.
+        worker = BackgroundWorker(name: "registry-search-build", inputCapacity: Self.capacity) { port in
+            do {
+                try SearchBuild.index(into: scratch, from: port)
+            } catch let error as RegistryError {
+                throw error
+            } catch let error as DatabaseError {
+                throw RegistryError(error)
+            } catch {
+                throw RegistryError.io(path: path, message: "\(error)")
+            }
         }
         pending.reserveCapacity(Self.batchSize)
-        let thread = Thread { [self] in build() }
-        thread.name = "registry-search-build"
-        thread.start()
     }
 
     /// Queues an entity's text; an entity added again replaces what was queued before.
@@ -137,22 +136,12 @@ final class SearchBuild: @unchecked Sendable {
     /// Waits until every queued document is indexed and the scratch file is complete.
     func finish() throws {
         send()
-        condition.lock()
-        finished = true
-        condition.broadcast()
-        while running { condition.wait() }
-        let failure = failure
-        condition.unlock()
-        if let failure { throw failure }
+        try worker.finish()
     }
 
     /// Stops the thread (if it still runs) and deletes the scratch file.
     func close() {
-        condition.lock()
-        cancelled = true
-        condition.broadcast()
-        while running { condition.wait() }
-        condition.unlock()
+        worker.stop()
         unlink(path)
     }
 
@@ -203,38 +192,15 @@ final class SearchBuild: @unchecked Sendable {
 
     private func send() {
         guard !pending.isEmpty else { return }
-        condition.lock()
-        while queue.count >= Self.capacity && running && !cancelled { condition.wait() }
         // A build that stopped takes no more: `finish` reports why.
-        if running && !cancelled { queue.append(pending) }
-        condition.broadcast()
-        condition.unlock()
+        worker.send(pending)
         pending = []
         pending.reserveCapacity(Self.batchSize)
     }
 
-    private func build() {
-        // At the same priority as the other two (Benchmarks/JOURNAL.md, item 47): lowered, this thread
-        // got little of a core shared with them, its queue filled, and the writing thread stalled.
-        if let scratch {
-            do {
-                try index(into: scratch)
-            } catch let error as RegistryError {
-                fail(error)
-            } catch let error as DatabaseError {
-                fail(RegistryError(error))
-            } catch {
-                fail(.io(path: path, message: "\(error)"))
-            }
-        }
-        scratch = nil  // closes the connection: the file is complete, or abandoned
-        condition.lock()
-        running = false
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    private func index(into scratch: Database) throws {
+    /// On the building thread: indexes the batches as they come, and commits once the owner
+    /// finishes (not when it stops the build).
+    private static func index(into scratch: Database, from port: BackgroundWorker<[Document], Never>.Port) throws {
         try scratch.execute("BEGIN")
         let insert = try scratch.prepare(
             "INSERT INTO entity_search (rowid, name, city, street, note, scopes) VALUES (?, ?, ?, ?, ?, NULL)")
@@ -244,7 +210,7 @@ final class SearchBuild: @unchecked Sendable {
         // One buffer for every document: the folded texts are written into it and bound from it,
         // with no string made for them and no copy by SQLite.
         var row = EncodedRow(capacity: 1_024)
-        while let documents = nextBatch() {
+        while let documents = port.receive() {
             for document in documents {
                 // Rows arrive in rowid order; only an entity changed again by the same file comes back.
                 let statement = document.rowid > highest ? insert : replace
@@ -258,29 +224,6 @@ final class SearchBuild: @unchecked Sendable {
                 try statement.execute(row)
             }
         }
-        if !isCancelled { try scratch.execute("COMMIT") }
-    }
-
-    private var isCancelled: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return cancelled
-    }
-
-    /// The next batch; nil once `finish` was called and everything is taken, or on `close`.
-    private func nextBatch() -> [Document]? {
-        condition.lock()
-        defer { condition.unlock() }
-        while queue.isEmpty && !finished && !cancelled { condition.wait() }
-        guard !cancelled, !queue.isEmpty else { return nil }
-        condition.broadcast()
-        return queue.removeFirst()
-    }
-
-    private func fail(_ error: RegistryError) {
-        condition.lock()
-        failure = error
-        queue.removeAll()
-        condition.unlock()
+        if !port.isCancelled { try scratch.execute("COMMIT") }
     }
 }

@@ -5,10 +5,11 @@ import SQLiteStore
 ///
 /// Text is folded (`TextFolding.searchText`, ł included) by the SQL function `registry_search_text`,
 /// registered on the connection, so the index rows are built by SQLite in one statement. Imports
-/// defer the updates and write them in two statements at the end: FTS5 flushes its pending terms at
-/// every savepoint, so indexing row by row inside per-row savepoints was the slowest part of an import.
+/// defer the updates (`withDeferredIndexing`, the one entry point of an import) and write them in
+/// two statements at the end: FTS5 flushes its pending terms at every savepoint, so indexing row by
+/// row inside per-row savepoints was the slowest part of an import.
 final class SearchIndex {
-    private unowned let database: Database
+    fileprivate unowned let database: Database
     private var deferred: [ClosedRange<Int64>]?
     /// While a load into an empty registry runs: the index being built beside it (see `SearchBuild`).
     private var build: SearchBuild?
@@ -40,7 +41,7 @@ final class SearchIndex {
         SearchRank.register(on: database.handle, tally: rankTally)
     }
 
-    /// Re-indexes the entity at `rowid` now, or at `flush()` while deferring. While an index is
+    /// Re-indexes the entity at `rowid` now, or at `Deferral.write()` while deferring. While an index is
     /// built beside a load, `fields` (the entity as written) go to the build.
     func update(rowid: Int64, fields: EntityFields? = nil) throws {
         guard deferred != nil else { return try write([rowid...rowid]) }
@@ -73,18 +74,45 @@ final class SearchIndex {
         try SearchNorms.rebuild(database)
     }
 
-    /// Collects updates until `flush()`.
-    func beginDeferring() {
-        deferred = deferred ?? []
+    /// What an import does with the full-text index inside `withDeferredIndexing`.
+    struct Deferral {
+        fileprivate unowned let index: SearchIndex
+
+        /// In a load into a registry with no entities (and so an empty index): builds the index
+        /// on a second thread from the entities as they are written (`SearchBuild`). Without a
+        /// file beside the database (or when it cannot be made), the index is written in place
+        /// by `write` as usual. Call inside the import's transaction, before its first row.
+        ///
+        /// A file that is not a killed build's leftover at the scratch path stops the import: the
+        /// index is not written where another can read it.
+        func buildBeside() throws {
+            try index.removeLeftoverBuild()
+            try index.beginBuilding()
+        }
+
+        /// Writes the collected updates, or installs the index built beside the load, in a small
+        /// page cache (`Database.withSmallMemory`). Call once, inside the import's transaction,
+        /// after its last row.
+        func write() throws {
+            try index.removeLeftoverBuild()
+            try index.database.withSmallMemory { try index.flush() }
+        }
     }
 
-    /// While deferring into a registry with no entities (and so an empty index): builds the index
-    /// on a second thread from the entities as they are written. Without a file beside the
-    /// database (or when it cannot be made), the index is written in place at `flush()` as usual.
-    ///
-    /// A file that appears at the scratch path meanwhile (someone else's) stops the import: the
-    /// index is not written where another can read it.
-    func beginBuilding() throws {
+    /// The one way the library defers the index: runs `transaction`, an import's whole write
+    /// transaction, collecting every update until it calls `Deferral.write`. Imports defer because
+    /// FTS5 flushes its pending terms at every savepoint, and indexing row by row was the slowest
+    /// part of an import. Afterwards (committed or rolled back), whatever was not written is
+    /// dropped, and the scratch file of an index built beside the load is detached.
+    func withDeferredIndexing<T>(_ transaction: (Deferral) throws -> T) throws -> T {
+        precondition(deferred == nil, "imports do not nest")
+        deferred = []
+        defer { transactionEnded() }
+        return try transaction(Deferral(index: self))
+    }
+
+    /// While deferring into a registry with no entities: starts the build beside the load.
+    private func beginBuilding() throws {
         guard deferred != nil, build == nil,
               let sql = try? Self.tableSQL(database),
               // FTS5 options (automerge, pgsz, …) shape the index; the scratch table would not have them.
@@ -101,13 +129,13 @@ final class SearchIndex {
     /// Deletes a scratch file that a killed first import left beside the registry (it can hold a
     /// whole index). Imports call this inside their write transaction, and only a writer uses the
     /// file, so no other process can be building in it.
-    func removeLeftoverBuild() throws {
+    private func removeLeftoverBuild() throws {
         guard build == nil else { return }
         try SearchBuild.removeLeftover(besideRegistryAt: database.path)
     }
 
     /// Writes the collected updates and stops deferring.
-    func flush() throws {
+    private func flush() throws {
         guard let ranges = deferred else { return }
         deferred = nil
         builtLastLoadBeside = false
@@ -133,16 +161,12 @@ final class SearchIndex {
         try write(ranges)
     }
 
-    /// Drops the collected updates (the transaction they belonged to rolled back).
-    func discard() {
+    /// Drops what was not written (the transaction rolled back, or never wrote it) and detaches a
+    /// built index's scratch file once the transaction that copied it has ended.
+    private func transactionEnded() {
         deferred = nil
         build?.close()
         build = nil
-    }
-
-    /// Detaches a built index's scratch file once the transaction that copied it has ended.
-    func transactionEnded() {
-        discard()
         guard buildAttached else { return }
         buildAttached = false
         try? database.execute("DETACH DATABASE search_build")

@@ -31,15 +31,6 @@ struct WritebackTests {
         }
     }
 
-    /// Waits up to five seconds for `condition`.
-    static func eventually(_ condition: () -> Bool) -> Bool {
-        for _ in 0..<100 {
-            if condition() { return true }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        return condition()
-    }
-
     @Test("opens the WAL once it exists, leaves its content alone, and closes it and stops when told")
     func opensAndCloses() throws {
         let directory = TemporaryDirectory()
@@ -47,7 +38,7 @@ struct WritebackTests {
         let writeback = Writeback(walPath: wal)
         Thread.sleep(forTimeInterval: 0.3)
         _ = directory.write("r.sqlite-wal", "log bytes")
-        #expect(Self.eventually { Self.descriptors(on: wal) == 1 })
+        #expect(eventually { Self.descriptors(on: wal) == 1 })
         writeback.stop()
         #expect(Self.descriptors(on: wal) == 0)
         #expect(try String(contentsOfFile: wal, encoding: .utf8) == "log bytes")
@@ -70,7 +61,7 @@ struct WritebackTests {
         #expect(open >= 1)
         #expect(try Self.holdsLock(on: database.path))
         let writeback = try #require(Writeback(databasePath: database.path))
-        #expect(Self.eventually { writeback.rounds >= 2 })
+        #expect(eventually { writeback.rounds >= 2 })
         #expect(Self.descriptors(on: database.path) == open, "the thread opens no descriptor of its own")
         writeback.stop()
         #expect(Self.descriptors(on: database.path) == open, "and closes none of SQLite's")
@@ -91,7 +82,7 @@ struct WritebackTests {
         let report = try test.registry.importFile(path, options: ImportOptions(target: .entities)) { _ in
             // After the rows, inside the load's transaction, which holds the file's write lock:
             // the thread has written the file out at least once by now (waited for, not timed).
-            roundDuringImport = roundDuringImport || Self.eventually { (test.registry.currentWriteback?.rounds ?? 0) >= 1 }
+            roundDuringImport = roundDuringImport || eventually { (test.registry.currentWriteback?.rounds ?? 0) >= 1 }
             descriptorsDuringImport.insert(Self.descriptors(on: test.path))
             lockedDuringImport.insert((try? Self.holdsLock(on: test.path)) ?? false)
             journalDuringImport.insert(FileManager.default.fileExists(atPath: test.path + "-journal"))
@@ -125,7 +116,7 @@ struct WritebackTests {
         let report = try test.registry.importFile(path, options: ImportOptions(target: .entities)) { _ in
             // Inside the import's transaction: SQLite's descriptor and the writeback thread's, which
             // has synced the WAL at least once by now (waited for, not timed).
-            openDuringImport = openDuringImport || Self.eventually {
+            openDuringImport = openDuringImport || eventually {
                 Self.descriptors(on: wal) == 2 && (test.registry.currentWriteback?.rounds ?? 0) >= 1
             }
         }

@@ -23,26 +23,21 @@ import Darwin
 /// `sync_file_range` without waiting): a sync that waits would take the report of a failed write
 /// that belongs to SQLite's own sync at the commit (the kernel reports such an error once per
 /// open file), and the commit would then succeed over lost pages.
-final class Writeback: @unchecked Sendable {
-    private enum Target {
+final class Writeback {
+    private enum Target: Sendable {
         case log(path: String)
         case database(FileIdentity)
     }
 
-    private let target: Target
-    private let condition = NSCondition()
-    // Guarded by `condition`.
-    private var stopped = false
-    private var running = true
-    private var roundCount = 0
+    /// Counts a round as progress; takes and gives nothing else.
+    private let worker: BackgroundWorker<Never, Never>
 
     private static let interval: TimeInterval = 0.25
 
     /// Starts syncing the WAL at `path` (tried again each round until it exists).
     init(walPath path: String) {
         precondition(path.hasSuffix("-wal"), "only a WAL: a database file's descriptor must not be closed")
-        target = .log(path: path)
-        start()
+        worker = Self.start(.log(path: path))
     }
 
     /// Starts writing out the database file at `path`, which a load writes through a rollback
@@ -52,69 +47,41 @@ final class Writeback: @unchecked Sendable {
     init?(databasePath path: String) {
         #if os(Linux)
         guard let file = FileIdentity(path: path) else { return nil }
-        target = .database(file)
-        start()
+        worker = Self.start(.database(file))
         #else
         return nil
         #endif
     }
 
     /// How many rounds wrote out so far (a sync of the WAL, or a started write of the database file).
-    var rounds: Int {
-        condition.lock()
-        defer { condition.unlock() }
-        return roundCount
-    }
+    var rounds: Int { worker.progress }
 
     /// Stops the thread and waits for it.
     func stop() {
-        condition.lock()
-        stopped = true
-        condition.broadcast()
-        while running { condition.wait() }
-        condition.unlock()
+        worker.stop()
     }
 
-    private func start() {
-        let thread = Thread { [self] in run() }
-        thread.name = "registry-writeback"
-        thread.start()
-    }
-
-    private func run() {
-        var owned: Int32 = -1
-        var borrowed: Int32 = -1
-        defer {
-            if owned >= 0 { close(owned) }
-            condition.lock()
-            running = false
-            condition.broadcast()
-            condition.unlock()
-        }
-        while true {
-            condition.lock()
-            if !stopped { _ = condition.wait(until: Date(timeIntervalSinceNow: Self.interval)) }
-            let stop = stopped
-            condition.unlock()
-            if stop { return }
-            var done = false
-            switch target {
-            case let .log(path):
-                if owned < 0 { owned = open(path, O_RDONLY | O_CLOEXEC) }
-                // A failure here is harmless: SQLite's own sync at the commit reports any real one
-                // (this descriptor is the thread's own, so the kernel reports an error to both).
-                done = owned >= 0 && Self.sync(owned) == 0
-            case let .database(file):
-                // Checked each round: a descriptor SQLite closed may since name another file.
-                if borrowed < 0 || FileIdentity(descriptor: borrowed) != file {
-                    borrowed = file.openDescriptors().first ?? -1
+    private static func start(_ target: Target) -> BackgroundWorker<Never, Never> {
+        BackgroundWorker(name: "registry-writeback") { port in
+            var owned: Int32 = -1
+            var borrowed: Int32 = -1
+            defer { if owned >= 0 { close(owned) } }
+            while port.pause(Writeback.interval) {
+                var done = false
+                switch target {
+                case let .log(path):
+                    if owned < 0 { owned = open(path, O_RDONLY | O_CLOEXEC) }
+                    // A failure here is harmless: SQLite's own sync at the commit reports any real one
+                    // (this descriptor is the thread's own, so the kernel reports an error to both).
+                    done = owned >= 0 && Writeback.sync(owned) == 0
+                case let .database(file):
+                    // Checked each round: a descriptor SQLite closed may since name another file.
+                    if borrowed < 0 || FileIdentity(descriptor: borrowed) != file {
+                        borrowed = file.openDescriptors().first ?? -1
+                    }
+                    done = borrowed >= 0 && Writeback.startWriting(borrowed) == 0
                 }
-                done = borrowed >= 0 && Self.startWriting(borrowed) == 0
-            }
-            if done {
-                condition.lock()
-                roundCount += 1
-                condition.unlock()
+                if done { port.countProgress() }
             }
         }
     }
