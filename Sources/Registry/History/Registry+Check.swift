@@ -48,8 +48,9 @@ extension Registry {
         var verified: AuditVerification?
         try database.writeCopy(to: path) { copyPath in
             let copy = try Registry.open(at: copyPath, actor: actor, access: .read)
-            let integrity = try DatabaseChecks.integrity(copy.database)
-            let audit = try copy.verifyAudit()
+            let (integrity, audit) = try RegistryError.mapping {
+                (try DatabaseChecks.integrity(copy.database), try copy.verifyAudit())
+            }
             guard integrity == ["ok"], audit.isIntact else {
                 let problems = (integrity == ["ok"] ? [] : integrity)
                     + (audit.firstBadSeq.map { ["audit entry \($0): \(audit.problem ?? "does not match")"] } ?? [])

@@ -14,16 +14,18 @@ struct EntityMatcher {
     /// Four bytes per entity, so memory stays flat however large the file, where a set of every
     /// identifier seen did not.
     private var claimedBy: [Int32] = []
-    /// Within the file: rowids of rows without identifiers inserted so far, by kind, name and commune.
-    private var withoutIdentifiers: [String: Int64] = [:]
+    /// Within the file: the entities inserted so far without a NIP, KRS or REGON (with a registry id
+    /// or not), by kind, name and commune; nil where there are two, as the registry's own look-up
+    /// (`EntityStore.entityWithoutIdentifiers`) then matches neither.
+    private var withoutIdentifiers: [String: Int64?] = [:]
     /// Within the file: the record that inserted each entity, kept as runs of consecutive rowids
     /// whose record is the rowid plus `offset` (a new run only where rows in between inserted
     /// nothing), so a first load pays nothing per row for the claims a fallback needs.
     private var insertedRuns: [(rowid: Int64, offset: Int64)] = []
     private var lastInserted: Int64 = 0
-    /// Within the file: an entity was inserted with an id and no other identifier. Matched through
-    /// the registry, a later row without identifiers would find it by kind, name and commune, which
-    /// the rows matched within the file did not try.
+    /// Within the file: an entity was inserted with an id and no other identifier. A fall-back after
+    /// one is a rerun, which is right whatever the rows were: in place, it would rest on the look-up
+    /// by kind, name and commune within the file agreeing exactly with the registry's.
     private var insertedWithOnlyAnID = false
 
     init(store: EntityStore) {
@@ -73,7 +75,9 @@ struct EntityMatcher {
         guard withinFile else {
             return try store.entityWithoutIdentifiers(kind: fields.kind, name: fields.name, teryt: fields.teryt)
         }
-        guard let rowid = withoutIdentifiers[Self.unitKey(fields)], let entity = try store.entity(rowid: rowid) else {
+        guard let found = withoutIdentifiers[Self.unitKey(fields)], let rowid = found,
+              let entity = try store.entity(rowid: rowid)
+        else {
             return nil
         }
         return (rowid, entity)
@@ -87,7 +91,14 @@ struct EntityMatcher {
             if id != nil || otherIdentifiers { claim(rowid, record: record) }
             return
         }
-        if id == nil && !otherIdentifiers { withoutIdentifiers[Self.unitKey(fields)] = rowid }
+        if !otherIdentifiers {
+            let key = Self.unitKey(fields)
+            if withoutIdentifiers.index(forKey: key) == nil {
+                withoutIdentifiers[key] = rowid
+            } else {
+                withoutIdentifiers.updateValue(nil, forKey: key)
+            }
+        }
         if id != nil && !otherIdentifiers { insertedWithOnlyAnID = true }
         let offset = Int64(record) - rowid
         if insertedRuns.last?.offset != offset || rowid != lastInserted + 1 { insertedRuns.append((rowid, offset)) }

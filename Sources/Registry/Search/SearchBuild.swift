@@ -1,7 +1,7 @@
 import Foundation
+import SQLiteStore
 #if canImport(Glibc)
 import Glibc
-import SQLiteStore
 #endif
 
 /// Builds the full-text index of a load into an empty registry on a thread of its own, in a

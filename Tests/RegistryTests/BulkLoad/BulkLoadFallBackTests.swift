@@ -110,4 +110,29 @@ struct BulkLoadFallBackTests {
         #expect(try Self.outcome(test, report, rejects: test.directory.file("rejects.csv")) == expected)
         #expect(try test.registry.check().isHealthy)
     }
+
+    @Test("a unit with only a registry id, then rows without identifiers of its kind, name and commune: a first load matches them as row by row does, and a re-import adds no second unit")
+    func unitsWithOnlyAnID() throws {
+        var rows = (0..<600).map { n in "\(Self.id(n));Fundacja \(n);Fundacja;\(Generated.nip(n * 3 + 2));Żórawina;2862011" }
+        rows[10] = "\(Self.id(10));KIS Żórawina;KIS;;Żórawina;2862011"
+        rows[20] = ";KIS Żórawina;KIS;;Żórawina;2862011"  // the unit of record 11
+        rows[30] = "\(Self.id(30));CIS Żórawina;CIS;;Żórawina;2862011"
+        rows[40] = "\(Self.id(40));CIS Żórawina;CIS;;Żórawina;2862011"  // a second such unit
+        rows[50] = ";CIS Żórawina;CIS;;Żórawina;2862011"  // two match: neither is taken, a third is added
+        let text = ([Self.header] + rows).joined(separator: "\n") + "\n"
+        let options = ImportOptions(target: .entities, onError: .skip, recordActions: true)
+        let expected = try Self.rowByRow(text, options: options)
+        #expect(expected.counts == [600, 599, 0, 1, 0])
+        #expect(expected.actions[20] == "21 unchanged")
+
+        let test = try TestRegistry()
+        var written = options
+        written.rejectsPath = test.directory.file("rejects.csv")
+        let path = test.directory.write("in.csv", text)
+        let report = try test.registry.importFile(path, options: written)
+        #expect(test.registry.lastBulkLoadFallBack == nil, "a first load, with no clash")
+        #expect(try Self.outcome(test, report, rejects: test.directory.file("rejects.csv")) == expected)
+        _ = try test.registry.importFile(path, options: options)
+        #expect(try test.registry.database.scalarInt("SELECT count(*) FROM entities WHERE name = 'KIS Żórawina'") == 1)
+    }
 }
