@@ -177,13 +177,17 @@ struct ReliabilityCLITests {
         }
     }
 
-    /// An entity file past the 16 MB from which a first load into an empty registry leaves the WAL.
-    static func largeFile(_ scratch: Scratch) -> (path: String, rows: Int) {
+    /// A new, empty registry and an entity file past the 16 MB from which a first load into an
+    /// empty registry leaves the WAL.
+    static func largeFirstLoad() throws -> (scratch: Scratch, cli: CLI, file: String, rows: Int) {
+        let scratch = Scratch()
+        let cli = CLI(scratch: scratch)
+        #expect(try cli.run("init").status == 0)
         let rows = 9_000
         let note = String(repeating: "x", count: 2_000)
         var text = "Nazwa;Forma prawna;TERYT gminy;Miejscowość;Uwagi\n"
         for index in 0..<rows { text += "Fundacja Duża nr \(index);Fundacja;2862011;Olsztyn;\(note)\n" }
-        return (scratch.write("large.csv", text), rows)
+        return (scratch, cli, scratch.write("large.csv", text), rows)
     }
 
     /// True when the file at `path` starts with a rollback journal's magic number: SQLite writes it
@@ -209,10 +213,7 @@ struct ReliabilityCLITests {
 
     @Test("SIGKILL during a large first import (rollback journal): nothing or everything, the next command (a read-only one) rolls it back, WAL again after the next write")
     func killDuringFirstLoad() throws {
-        let scratch = Scratch()
-        let cli = CLI(scratch: scratch)
-        #expect(try cli.run("init").status == 0)
-        let (file, rows) = Self.largeFile(scratch)
+        let (scratch, cli, file, rows) = try Self.largeFirstLoad()
         let journal = scratch.path + "/registry.sqlite-journal"
 
         // Killed as soon as the load's journal is live and its pages have started to reach the file.
@@ -254,10 +255,7 @@ struct ReliabilityCLITests {
 
     @Test("a write during a large first import (rollback journal) waits for it and succeeds")
     func writeDuringFirstLoad() throws {
-        let scratch = Scratch()
-        let cli = CLI(scratch: scratch)
-        #expect(try cli.run("init").status == 0)
-        let (file, rows) = Self.largeFile(scratch)
+        let (scratch, cli, file, rows) = try Self.largeFirstLoad()
         let journal = scratch.path + "/registry.sqlite-journal"
         let importer = try Self.start(cli, ["import", "entities", file])
         while importer.isRunning && !FileManager.default.fileExists(atPath: journal) { usleep(1_000) }
@@ -272,10 +270,7 @@ struct ReliabilityCLITests {
 
     @Test("a read during a large first import (rollback journal) waits for the commit and sees every row, never an empty registry")
     func readDuringFirstLoad() throws {
-        let scratch = Scratch()
-        let cli = CLI(scratch: scratch)
-        #expect(try cli.run("init").status == 0)
-        let (file, rows) = Self.largeFile(scratch)
+        let (scratch, cli, file, rows) = try Self.largeFirstLoad()
         let registry = scratch.path + "/registry.sqlite"
         let initial = try Self.fileSize(registry)
         let importer = try Self.start(cli, ["import", "entities", file])

@@ -45,7 +45,3 @@ struct ItemRowImporter<Item: ImportedItem>: RowImporter {
         return RowOutcome(action: "update", id: id)
     }
 }
-
-// The names the import dispatch (`Registry+Import`) uses.
-typealias ResourceRowImporter = ItemRowImporter<Resource>
-typealias NeedRowImporter = ItemRowImporter<Need>

@@ -25,31 +25,26 @@ extension Registry {
         let sha256 = try digest.value()  // a file that cannot be read is reported by the digest first
         let reader = try opened.get()
         lastBulkLoadFallBack = nil
+        func run<Importer: RowImporter>(
+            _ importer: Importer, from reader: sending CSVReader, allowsFirstLoad: Bool = true
+        ) throws -> ImportReport {
+            var importer = importer
+            return try runImport(reader: reader, path: path, sha256: sha256, options: options, importer: &importer,
+                                 progress: progress, allowsFirstLoad: allowsFirstLoad)
+        }
         switch options.target {
         case .entities:
             do {
-                var importer = EntityRowImporter(registry: self, validator: try validator())
-                return try runImport(reader: reader, path: path, sha256: sha256, options: options,
-                                     importer: &importer, progress: progress)
+                return try run(EntityRowImporter(registry: self, validator: try validator()), from: reader)
             } catch is BulkLoad.Rerun {
                 // Rolled back; row by row, each row repeating an identifier is named.
                 let reader = try CSVReader(path: source, name: name, delimiter: options.delimiter, encoding: options.encoding)
-                var importer = EntityRowImporter(registry: self, validator: try validator())
-                return try runImport(reader: reader, path: path, sha256: sha256, options: options,
-                                     importer: &importer, progress: progress, allowsFirstLoad: false)
+                return try run(EntityRowImporter(registry: self, validator: try validator()), from: reader,
+                               allowsFirstLoad: false)
             }
-        case .resources:
-            var importer = ResourceRowImporter(registry: self)
-            return try runImport(reader: reader, path: path, sha256: sha256, options: options,
-                                 importer: &importer, progress: progress)
-        case .needs:
-            var importer = NeedRowImporter(registry: self)
-            return try runImport(reader: reader, path: path, sha256: sha256, options: options,
-                                 importer: &importer, progress: progress)
-        case .certificates:
-            var importer = CertificateRowImporter(registry: self)
-            return try runImport(reader: reader, path: path, sha256: sha256, options: options,
-                                 importer: &importer, progress: progress)
+        case .resources: return try run(ItemRowImporter<Resource>(registry: self), from: reader)
+        case .needs: return try run(ItemRowImporter<Need>(registry: self), from: reader)
+        case .certificates: return try run(CertificateRowImporter(registry: self), from: reader)
         }
     }
 
