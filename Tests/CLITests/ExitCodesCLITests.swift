@@ -40,7 +40,8 @@ struct ExitCodesCLITests {
     @Test("a column renamed by hand: a write exits 70 naming the missing column; nothing written")
     func internalErrorFromSchema() throws {
         let (cli, _) = try Broken.seeded()
-        try cli.shell("ALTER TABLE entities RENAME COLUMN phone TO telefon;")
+        // The legacy rename leaves the views as they are (v_entities reads the column through a subquery).
+        try cli.shell("PRAGMA legacy_alter_table = ON; ALTER TABLE entities RENAME COLUMN phone TO telefon;")
         let before = try cli.dump()
         let update = try cli.run("entity", "update", "7390000016", "--phone", "+48 89 000 00 00")
         #expect(update.status == 70, "\(update.stderr)")

@@ -7,7 +7,7 @@ import SQLiteStore
 struct DeferredIndexes {
     /// Indexes only lookups and uniqueness use; the table b-trees and `entities.id` stay.
     static let names = [
-        "entities_nip", "entities_regon", "entities_krs", "entities_teryt", "entities_kind", "entities_name",
+        "entities_nip", "entities_regon", "entities_krs", "entities_place", "entities_kind", "entities_name",
         "entity_versions_recorded", "audit_log_object", "audit_log_recorded",
     ]
 

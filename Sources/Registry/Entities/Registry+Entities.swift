@@ -7,34 +7,65 @@ extension Registry {
         EntityValidator(terytCodes: try terytCodes(), resolveOperator: { try self.resolveEntity($0) })
     }
 
-    /// Adds a new entity and returns it (version 1).
+    /// Adds a new entity and returns it (version 1, in effect from its founding date).
     @discardableResult
     public func addEntity(_ input: EntityInput, reason: String? = nil) throws -> Entity {
         let fields = try validator().fields(from: input, base: nil)
         return try write { context in
             try entities.checkUnique(fields, exceptID: nil)
+            let life = EntityTimeline.life(foundedOn: fields.foundedOn, closedOn: nil, createdAt: context.recordedAt)
             let entity = Entity(
                 id: Identifier.make(at: clock.date()), version: 1, fields: fields, closedOn: nil, closeReason: nil,
-                createdAt: context.recordedAt, updatedAt: context.recordedAt)
+                createdAt: context.recordedAt, updatedAt: context.recordedAt, effectiveOn: LocalDate(iso: life.start))
             try entities.save(entity, previous: nil, change: "add", reason: reason, context: context)
             return entity
         }
     }
 
-    /// Applies `input` to the entity `reference`; returns the entity and whether anything changed
-    /// (an update that changes nothing records no version).
+    /// Applies `input` to the entity `reference` from `effectiveOn` (today when nil; a past day
+    /// changes the answers for days from then on, a future one is a scheduled change); returns the
+    /// entity and whether anything changed (an update that changes nothing records no version).
     @discardableResult
-    public func updateEntity(_ reference: String, _ input: EntityInput, reason: String? = nil) throws -> (entity: Entity, changed: Bool) {
+    public func updateEntity(
+        _ reference: String, _ input: EntityInput, reason: String? = nil, effectiveOn: LocalDate? = nil
+    ) throws -> (entity: Entity, changed: Bool) {
         try write { context in
             let current = try entity(reference)
             let fields = try validator().fields(from: input, base: current.fields)
             guard fields != current.fields else { return (current, false) }
             try entities.checkUnique(fields, exceptID: current.id)
+            let day = effectiveOn ?? Self.defaultEffectiveDate(today: today, foundedOn: fields.foundedOn, closedOn: current.closedOn)
+            try Self.checkEffectiveDate(day, entity: current.id, foundedOn: fields.foundedOn, closedOn: current.closedOn)
             let updated = Entity(
                 id: current.id, version: current.version + 1, fields: fields, closedOn: current.closedOn,
-                closeReason: current.closeReason, createdAt: current.createdAt, updatedAt: context.recordedAt)
+                closeReason: current.closeReason, createdAt: current.createdAt, updatedAt: context.recordedAt,
+                effectiveOn: day)
             try entities.save(updated, previous: current, change: "update", reason: reason, context: context)
             return (updated, true)
+        }
+    }
+
+    /// The day a change given without an effective date holds from: today; for an entity closed
+    /// by then, its last day open (the change corrects its last version; the day after its
+    /// closing would be refused), but never before its founding.
+    static func defaultEffectiveDate(today: LocalDate, foundedOn: LocalDate?, closedOn: LocalDate?) -> LocalDate {
+        guard let closedOn, closedOn <= today else { return today }
+        let lastDay = closedOn.adding(days: -1)
+        return foundedOn.map { max($0, lastDay) } ?? lastDay
+    }
+
+    /// Refuses an effective date outside the entity's life: before its founding date, or on or
+    /// after its closing date (its first day closed).
+    static func checkEffectiveDate(_ day: LocalDate, entity id: String, foundedOn: LocalDate?, closedOn: LocalDate?) throws {
+        if let founded = foundedOn, day < founded {
+            throw RegistryError.invalidValue(
+                field: "effective_on", value: day.description,
+                rule: "is before the founding date \(founded) of entity \(id)")
+        }
+        if let closed = closedOn, day >= closed {
+            throw RegistryError.invalidValue(
+                field: "effective_on", value: day.description,
+                rule: "is on or after the closing date \(closed) of entity \(id)")
         }
     }
 
@@ -55,13 +86,14 @@ extension Registry {
             }
             let closed = Entity(
                 id: current.id, version: current.version + 1, fields: current.fields, closedOn: date,
-                closeReason: reason, createdAt: current.createdAt, updatedAt: context.recordedAt)
+                closeReason: reason, createdAt: current.createdAt, updatedAt: context.recordedAt, effectiveOn: date)
             try entities.save(closed, previous: current, change: "close", reason: reason, context: context)
             return closed
         }
     }
 
-    /// The entity that `reference` (id, NIP, REGON or KRS) names.
+    /// The entity that `reference` (id, NIP, REGON or KRS) names, as the registry holds it now
+    /// (its latest recorded version).
     public func entity(_ reference: String) throws -> Entity {
         let id = try resolveEntity(reference)
         guard let entity = try entities.entity(id: id) else {
@@ -70,9 +102,39 @@ extension Registry {
         return entity
     }
 
-    /// Every recorded version of the entity `reference`, oldest first.
-    public func entityHistory(_ reference: String) throws -> [EntityVersion] {
-        try entities.versions(id: resolveEntity(reference))
+    /// The entity `reference` as it was on `day` (today when nil), as the registry knew it at
+    /// `recordedAt` (now when nil): the version in effect that day, with that day's status.
+    public func entity(_ reference: String, on day: LocalDate?, recordedAt: String?) throws -> Entity {
+        let id = try resolveEntity(reference)
+        let day = day ?? today
+        if let state = try entities.state(id: id, on: day, cutoff: recordedAt) { return state }
+        let versions = try entityHistory(reference, recordedAt: recordedAt)
+        guard let latest = versions.last?.entity else {
+            throw RegistryError.notFound(kind: "entity", reference: "\(reference) (not recorded by \(recordedAt ?? "now"))")
+        }
+        let start = EntityTimeline.life(foundedOn: latest.fields.foundedOn, closedOn: nil, createdAt: latest.createdAt).start
+        throw RegistryError.invalidValue(
+            field: "on", value: day.description, rule: "is before entity \(id) existed (from \(start))")
+    }
+
+    /// Every version of the entity `reference` recorded by `recordedAt` (all when nil), oldest
+    /// first; with `day`, each says whether it is the one in effect that day.
+    public func entityHistory(_ reference: String, on day: LocalDate? = nil, recordedAt: String? = nil) throws -> [EntityVersion] {
+        var versions = try entities.versions(id: resolveEntity(reference))
+        if let recordedAt { versions = versions.filter { $0.recordedAt <= recordedAt } }
+        guard let day, let latest = versions.last?.entity else { return versions }
+        let life = EntityTimeline.life(foundedOn: latest.fields.foundedOn, closedOn: latest.closedOn, createdAt: latest.createdAt)
+        let ranges = EntityTimeline.ranges(
+            versions.map { EntityTimeline.Version(
+                version: $0.entity.version, effectiveOn: $0.entity.effectiveOn?.description ?? "",
+                kind: $0.entity.fields.kind.rawValue, teryt: $0.entity.fields.teryt) },
+            start: life.start, end: life.end)
+        let inEffect = ranges.first { $0.from <= day.description && day.description < $0.to }?.version.version
+        return versions.map { version in
+            var marked = version
+            marked.inEffect = version.entity.version == inEffect
+            return marked
+        }
     }
 
     /// Resolves an entity reference to its id: a registry id, a NIP, REGON or KRS (digits with or

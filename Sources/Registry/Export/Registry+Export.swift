@@ -18,23 +18,26 @@ extension Registry {
         }
     }
 
-    /// Writes `target` to `writer` (created with `exportColumns(target)`), as of the end of day `on` when given.
-    public func export(_ target: ExportTarget, to writer: RecordWriter, on: LocalDate? = nil) throws {
+    /// Writes `target` to `writer` (created with `exportColumns(target)`). Entities: the world on
+    /// `on` (today) as known at `recordedAt` (now), active and closed. Resources, needs,
+    /// certificate events and the audit log: every record as known at `recordedAt`.
+    public func export(_ target: ExportTarget, to writer: RecordWriter, on: LocalDate? = nil, recordedAt: String? = nil) throws {
         switch target {
         case .entities:
             var query = EntityQuery()
             query.status = .all
             query.on = on
+            query.recordedAt = recordedAt
             query.sort = .added
             try self.query(query, to: writer)
         case .resources:
-            try items(Resource.self).forEachExportRow(recordedBy: on.map(RecordedState.cutoff)) { try writer.writeRow(of: $0) }
+            try items(Resource.self).forEachExportRow(recordedBy: recordedAt) { try writer.writeRow(of: $0) }
         case .needs:
-            try items(Need.self).forEachExportRow(recordedBy: on.map(RecordedState.cutoff)) { try writer.writeRow(of: $0) }
+            try items(Need.self).forEachExportRow(recordedBy: recordedAt) { try writer.writeRow(of: $0) }
         case .certificates:
-            try CertificateExport.write(self, on: on, to: writer)
+            try CertificateExport.write(self, recordedAt: recordedAt, to: writer)
         case .audit:
-            try AuditLog.forEachEntry(database, recordedBy: on.map(RecordedState.cutoff)) { try writer.writeRow(of: $0) }
+            try AuditLog.forEachEntry(database, recordedBy: recordedAt) { try writer.writeRow(of: $0) }
         }
         try writer.finish()
     }
@@ -61,7 +64,7 @@ enum CertificateExport {
         "valid_to", "decision_no", "decided_on", "issuer", "scope", "reason", "corrects",
     ]
 
-    static func write(_ registry: Registry, on: LocalDate?, to writer: RecordWriter) throws {
-        try registry.certificates.forEachExportRow(recordedBy: on.map(RecordedState.cutoff)) { try writer.writeRow(of: $0) }
+    static func write(_ registry: Registry, recordedAt: String?, to writer: RecordWriter) throws {
+        try registry.certificates.forEachExportRow(recordedBy: recordedAt) { try writer.writeRow(of: $0) }
     }
 }

@@ -57,6 +57,7 @@ struct EntityRowImporter: RowImporter {
             "founded_on": ["data założenia", "founded", "data powstania", "data rejestracji", "founding_date"],
             "closed_on": ["data zamknięcia", "data likwidacji", "closed"],
             "close_reason": ["przyczyna zamknięcia", "przyczyna likwidacji"],
+            "effective_on": ["data zmiany", "obowiązuje od", "effective", "effective_date"],
             "email": ["e-mail", "adres e-mail", "mail"],
             "phone": ["telefon", "tel", "nr telefonu"],
             "www": ["strona www", "strona internetowa", "website", "url"],
@@ -153,11 +154,13 @@ struct EntityRowImporter: RowImporter {
         if matchedByIdentifier { try store.checkUnique(fields, exceptID: current?.id ?? id, current: current?.fields) }
 
         guard let current else {
-            // A new row that is already closed is recorded as it is: one version, added closed.
+            // A new row that is already closed is recorded as it is: one version, added closed,
+            // in effect from its founding date (an effective date applies to changes only).
+            let life = EntityTimeline.life(foundedOn: fields.foundedOn, closedOn: closedOn, createdAt: context.recordedAt)
             let entity = Entity(
                 id: id ?? Identifier.make(at: registry.clock.date()), version: 1, fields: fields, closedOn: closedOn,
                 closeReason: closedOn == nil ? nil : closeReason, createdAt: context.recordedAt,
-                updatedAt: context.recordedAt)
+                updatedAt: context.recordedAt, effectiveOn: LocalDate(iso: life.start))
             let rowid = try store.save(entity, previous: nil, change: "add", reason: nil, context: context, digest: &digest)
             matcher.inserted(rowid, record: row.record, id: id, fields: entity.fields)
             return RowOutcome(action: "insert", id: entity.id)
@@ -175,10 +178,37 @@ struct EntityRowImporter: RowImporter {
         let updated = Entity(
             id: current.id, version: current.version + 1, fields: fields, closedOn: closedOn,
             closeReason: closedOn == nil ? nil : closeReason, createdAt: current.createdAt,
-            updatedAt: context.recordedAt)
+            updatedAt: context.recordedAt,
+            effectiveOn: try effectiveDate(row.cell(other.effectiveOn), entity: current.id, fields: fields,
+                                           closedOn: closedOn, closing: change == "close", context: context))
         try store.save(updated, previous: current, change: change, reason: nil, context: context, digest: &digest,
                        knownRowid: currentRowid)
         return RowOutcome(action: "update", id: current.id)
+    }
+
+    /// The day a change takes effect: the row's `effective_on` cell, else the day of the import (as
+    /// `Registry.defaultEffectiveDate` says for an entity already closed); a row that closes the
+    /// entity on or before that day takes effect on its closing date. A date outside the entity's
+    /// life is refused.
+    private func effectiveDate(
+        _ cell: String?, entity: String, fields: EntityFields, closedOn: LocalDate?, closing: Bool, context: ChangeContext
+    ) throws -> LocalDate {
+        var day: LocalDate
+        if let text = cell, !text.isEmpty {
+            day = try LocalDate.parse(text, field: "effective_on")
+        } else {
+            day = importDay(context)
+            if closing, let closedOn, closedOn <= day { return closedOn }
+            day = Registry.defaultEffectiveDate(today: day, foundedOn: fields.foundedOn, closedOn: closedOn)
+        }
+        if closing, let closedOn, day == closedOn { return day }
+        try Registry.checkEffectiveDate(day, entity: entity, foundedOn: fields.foundedOn, closedOn: closedOn)
+        return day
+    }
+
+    /// The Polish day the import is recorded on (one per import: every row shares its time).
+    private func importDay(_ context: ChangeContext) -> LocalDate {
+        WarsawTime.day(ofStamp: context.recordedAt) ?? registry.today
     }
 
     /// The closing date the row asks for: its `closed_on` cell when the file has that column.
@@ -213,7 +243,7 @@ struct EntityRowImporter: RowImporter {
 
 /// The columns an entity row is read by besides its fields: commune names and the closing columns.
 private struct OtherColumns {
-    let gmina, powiat, wojewodztwo, closedOn, closeReason: Int?
+    let gmina, powiat, wojewodztwo, closedOn, closeReason, effectiveOn: Int?
 
     init(_ map: HeaderMap) {
         gmina = map.columnOfField["gmina"]
@@ -221,6 +251,7 @@ private struct OtherColumns {
         wojewodztwo = map.columnOfField["wojewodztwo"]
         closedOn = map.columnOfField["closed_on"]
         closeReason = map.columnOfField["close_reason"]
+        effectiveOn = map.columnOfField["effective_on"]
     }
 }
 

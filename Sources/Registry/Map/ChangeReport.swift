@@ -3,6 +3,8 @@
 public struct ChangeReport: Sendable {
     public let from: LocalDate
     public let to: LocalDate
+    /// The moment of the registry's knowledge both days were read at (`--recorded-at`); nil for now.
+    public let recordedAt: String?
     /// The TERYT prefix the report is limited to, if any.
     public let region: String?
     /// The level of `units`, when counts per unit were asked for.
@@ -13,6 +15,18 @@ public struct ChangeReport: Sendable {
     public let units: [UnitCount]
     /// The entities behind the difference, by kind of change, then name.
     public let changes: [EntityChange]
+    /// Entities existing on `to` with no founding date: they count from the day they were first
+    /// recorded, until someone fills the date in.
+    public let withoutFoundingDate: [UndatedEntity]
+
+    /// An entity registered without a founding date.
+    public struct UndatedEntity: Sendable, Equatable {
+        public let id: String
+        public let name: String
+        public let kind: String
+        public let teryt: String?
+        public let place: String
+    }
 
     /// How many active entities of one kind (or in one unit) there were on each day.
     public struct KindCount: Sendable, Equatable {
@@ -72,7 +86,12 @@ public struct ChangeReport: Sendable {
             })
         }
         var object: [String: JSONValue] = [
-            "from": .string(from.description), "to": .string(to.description), "region": .string(region),
+            "from": .string(from.description), "to": .string(to.description), "recorded_at": .string(recordedAt),
+            "region": .string(region),
+            "without_founding_date": .array(withoutFoundingDate.map { entity in
+                .object(["id": .string(entity.id), "name": .string(entity.name), "kind": .string(entity.kind),
+                         "teryt": .string(entity.teryt), "place": .string(entity.place)])
+            }),
             "totals": .object(["from": .int(totalFrom), "to": .int(totalTo), "difference": .int(totalTo - totalFrom)]),
             "kinds": kindsJSON(kinds),
             "changes": .array(changes.map { change in

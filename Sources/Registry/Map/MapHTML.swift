@@ -3,7 +3,7 @@ extension RegionalMap {
     public func html(regionName: String? = nil) -> String {
         var page = HTMLDocument(title: "Mapa zasobów i potrzeb ekonomii społecznej")
         page.facts([
-            ("Stan na", on.description + (isHistorical ? " (stan rejestru na koniec dnia)" : "")),
+            ("Stan na", on.description + (recordedAt.map { " (według wiedzy rejestru z \($0))" } ?? "")),
             ("Poziom", level.rawValue),
             ("Obszar", region.map { code in regionName.map { "\($0) (\(code))" } ?? code } ?? "cały rejestr"),
             ("Jednostek", String(units.count)),
@@ -78,7 +78,8 @@ extension ChangeReport {
     public func html(regionName: String? = nil) -> String {
         var page = HTMLDocument(title: "Zmiany w rejestrze: \(from) – \(to)")
         page.facts([
-            ("Okres", "\(from) – \(to) (stan rejestru na koniec każdego dnia)"),
+            ("Okres", "\(from) – \(to) (stan na każdy z tych dni"
+                + (recordedAt.map { ", według wiedzy rejestru z \($0))" } ?? ", według obecnej wiedzy rejestru)")),
             ("Obszar", region.map { code in regionName.map { "\($0) (\(code))" } ?? code } ?? "cały rejestr"),
         ])
         page.heading("Podmioty według rodzaju")
@@ -102,12 +103,24 @@ extension ChangeReport {
             page.list(items.map(\.line))
         }
         if changes.isEmpty { page.paragraph("Brak zmian w tym okresie.", className: "note") }
+        if !withoutFoundingDate.isEmpty {
+            // Counted from the day they were first recorded, until the date is filled in.
+            page.heading("Zarejestrowane bez daty założenia (\(withoutFoundingDate.count))")
+            page.list(withoutFoundingDate.map(\.line))
+        }
         return page.text
     }
 
     /// "+2", "−1" or "0".
     public static func signed(_ number: Int) -> String {
         number > 0 ? "+\(number)" : number < 0 ? "−\(-number)" : "0"
+    }
+}
+
+extension ChangeReport.UndatedEntity {
+    /// "CIS HALT (cis), Warszawa".
+    public var line: String {
+        "\(name) (\(kind))" + (place.isEmpty ? "" : ", \(place)")
     }
 }
 

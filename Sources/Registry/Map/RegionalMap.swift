@@ -1,9 +1,9 @@
 /// The map of resources and needs: per TERYT unit, what is there and what is missing, on a day.
 public struct RegionalMap: Sendable {
-    /// The day the map describes (the registry's state as recorded by the end of it).
+    /// The day in the world the map describes.
     public let on: LocalDate
-    /// True when the map was asked for a past day (`--on`), false for the current state.
-    public let isHistorical: Bool
+    /// The moment of the registry's knowledge it was drawn from (`--recorded-at`); nil for now.
+    public let recordedAt: String?
     public let level: MapLevel
     /// The TERYT prefix the map is limited to, if any.
     public let region: String?
@@ -36,7 +36,8 @@ public struct RegionalMap: Sendable {
     /// The map as JSON: the day, level, region, gap lists and one object per unit with nested counts.
     public var json: JSONValue {
         .object([
-            "on": .string(on.description), "level": .string(level.rawValue), "region": .string(region),
+            "on": .string(on.description), "recorded_at": .string(recordedAt), "level": .string(level.rawValue),
+            "region": .string(region),
             "unplaced_entities": .int(unplaced),
             "units": .array(units.map(\.json)),
             "gaps": .object([

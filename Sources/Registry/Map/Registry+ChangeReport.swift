@@ -1,15 +1,18 @@
 import SQLiteStore
 
 extension Registry {
-    /// The changes between `from` and `to` (each the registry's state as recorded by the end of
-    /// that day), within `region`, with counts per unit at `level` when given.
-    public func changeReport(from: LocalDate, to: LocalDate, region: String? = nil, level: MapLevel? = nil) throws -> ChangeReport {
+    /// The changes between the world on `from` and on `to`, as the registry knew it at
+    /// `recordedAt` (now when nil), within `region`, with counts per unit at `level` when given.
+    /// Entities appear, close, move and change kind on the days their versions say.
+    public func changeReport(
+        from: LocalDate, to: LocalDate, region: String? = nil, level: MapLevel? = nil, recordedAt: String? = nil
+    ) throws -> ChangeReport {
         guard from <= to else {
             throw RegistryError.invalidPeriod(from: from, to: to)
         }
         let prefix = try level.map { try mapPrefix(region, level: $0) } ?? (try region.map(Self.regionPrefix) ?? "")
-        let before = MapScope(level: level ?? .wojewodztwo, prefix: prefix, day: from, cutoff: RecordedState.cutoff(from))
-        let after = MapScope(level: level ?? .wojewodztwo, prefix: prefix, day: to, cutoff: RecordedState.cutoff(to))
+        let before = MapScope(level: level ?? .wojewodztwo, prefix: prefix, day: from, cutoff: recordedAt)
+        let after = MapScope(level: level ?? .wojewodztwo, prefix: prefix, day: to, cutoff: recordedAt)
 
         let totalsBefore = try before.kindTotals(in: database)
         let totalsAfter = try after.kindTotals(in: database)
@@ -25,8 +28,17 @@ extension Registry {
                     kinds: Self.kindCounts(perUnitBefore[unit.code] ?? [:], perUnitAfter[unit.code] ?? [:]))
             }
         }
-        return ChangeReport(from: from, to: to, region: prefix.isEmpty ? nil : prefix, level: level, kinds: kinds,
-                            units: units, changes: try entityChanges(from: from, to: to, prefix: prefix))
+        var undated: [ChangeReport.UndatedEntity] = []
+        try EntityQueries.forEachUndated(in: database, on: to, prefix: prefix, cutoff: recordedAt) { row in
+            let teryt = row.text(at: 3)
+            undated.append(ChangeReport.UndatedEntity(
+                id: row.text(at: 0) ?? "", name: row.text(at: 1) ?? "", kind: row.text(at: 2) ?? "", teryt: teryt,
+                place: try teryt.map(placeName) ?? ""))
+        }
+        return ChangeReport(
+            from: from, to: to, recordedAt: recordedAt, region: prefix.isEmpty ? nil : prefix, level: level, kinds: kinds,
+            units: units, changes: try entityChanges(from: from, to: to, prefix: prefix, recordedAt: recordedAt),
+            withoutFoundingDate: undated)
     }
 
     /// Kinds present on either day, in the kinds' order.
@@ -37,10 +49,12 @@ extension Registry {
         }
     }
 
-    private func entityChanges(from: LocalDate, to: LocalDate, prefix: String) throws -> [ChangeReport.EntityChange] {
+    private func entityChanges(
+        from: LocalDate, to: LocalDate, prefix: String, recordedAt: String?
+    ) throws -> [ChangeReport.EntityChange] {
         var changes: [ChangeReport.EntityChange] = []
         var places: [String: String] = [:]
-        try EntityQueries.forEachChange(in: database, from: from, to: to, prefix: prefix) { row in
+        try EntityQueries.forEachChange(in: database, from: from, to: to, prefix: prefix, cutoff: recordedAt) { row in
             let activeBefore = row.int(at: 6) == 1, activeAfter = row.int(at: 7) == 1
             let openBefore = row.int(at: 8) == 1, openAfter = row.int(at: 9) == 1
             let change: ChangeReport.Change

@@ -1,12 +1,14 @@
 import SQLiteStore
 
 extension Registry {
-    /// The map of resources and needs per TERYT unit at `level`, within `region` (a TERYT prefix),
-    /// on `day`: with a day, the registry's state as recorded by the end of that day; without, now.
-    public func map(level: MapLevel = .powiat, region: String? = nil, on day: LocalDate? = nil) throws -> RegionalMap {
+    /// The map of resources and needs per TERYT unit at `level`, within `region` (a TERYT prefix):
+    /// the world on `day` (today when nil) as the registry knew it at `recordedAt` (now when nil).
+    public func map(
+        level: MapLevel = .powiat, region: String? = nil, on day: LocalDate? = nil, recordedAt: String? = nil
+    ) throws -> RegionalMap {
         let prefix = try mapPrefix(region, level: level)
         let date = day ?? today
-        let scope = MapScope(level: level, prefix: prefix, day: date, cutoff: day.map(RecordedState.cutoff))
+        let scope = MapScope(level: level, prefix: prefix, day: date, cutoff: recordedAt)
 
         let entities = try scope.entitiesByKind(in: database)
         let resources = try scope.itemsByCategory(Resource.self, in: database)
@@ -21,7 +23,7 @@ extension Registry {
         }
         let unplaced = prefix.isEmpty ? try scope.unplacedCount(in: database) : 0
         return RegionalMap(
-            on: date, isHistorical: day != nil, level: level, region: prefix.isEmpty ? nil : prefix, units: units,
+            on: date, recordedAt: recordedAt, level: level, region: prefix.isEmpty ? nil : prefix, units: units,
             unplaced: unplaced, kinds: EntityKind.allCases.map(\.rawValue), schemes: schemeCodes,
             needCategories: try needCategories().map(\.code), resourceCategories: try resourceCategories().map(\.code))
     }

@@ -107,9 +107,17 @@ public struct Entity: Equatable, Sendable {
     public let createdAt: String
     /// When the registry recorded this version.
     public let updatedAt: String
+    /// The day this version starts to hold in the world (the first version: from the founding).
+    public internal(set) var effectiveOn: LocalDate? = nil
 
-    /// `active`, or `closed` once a closing date is recorded.
-    public var status: String { closedOn == nil ? "active" : "closed" }
+    /// The day this entity is shown for (`--on`), when it was read as of a day.
+    public internal(set) var day: LocalDate? = nil
+
+    /// `closed` from its closing date on (on `day`, or at all when read without one), else `active`.
+    public var status: String {
+        guard let closedOn else { return "active" }
+        return day.map { closedOn <= $0 ? "closed" : "active" } ?? "closed"
+    }
 
     /// The entity as a JSON object with snake_case keys.
     public var json: JSONValue {
@@ -121,6 +129,7 @@ public struct Entity: Equatable, Sendable {
         object["close_reason"] = .string(closeReason)
         object["created_at"] = .string(createdAt)
         object["updated_at"] = .string(updatedAt)
+        object["effective_on"] = .string(effectiveOn?.description)
         return .object(object)
     }
 
@@ -183,6 +192,8 @@ public struct EntityVersion: Equatable, Sendable {
     public let recordedAt: String
     public let actor: String
     public let batchID: String?
+    /// Whether this version is the one in effect on the day asked about (nil when none was).
+    public internal(set) var inEffect: Bool? = nil
 
     /// The version as a JSON object with snake_case keys.
     public var json: JSONValue {
@@ -192,6 +203,7 @@ public struct EntityVersion: Equatable, Sendable {
         object["recorded_at"] = .string(recordedAt)
         object["actor"] = .string(actor)
         object["batch_id"] = .string(batchID)
+        if let inEffect { object["in_effect"] = .bool(inEffect) }
         object.removeValue(forKey: "created_at")
         object.removeValue(forKey: "updated_at")
         return .object(object)

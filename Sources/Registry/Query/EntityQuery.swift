@@ -18,7 +18,7 @@ public struct EntityQuery: Sendable {
     /// A unit name, resolved through the TERYT dictionary to a prefix.
     public var regionName: String?
     public var status: Status = .active
-    /// Holds a valid certificate of this scheme on `on` (or today).
+    /// Holds a valid certificate of this scheme on `on` (or today), as known at `recordedAt`.
     public var holds: String?
     /// A PKD prefix such as `56` or `56.29`.
     public var pkd: String?
@@ -29,8 +29,10 @@ public struct EntityQuery: Sendable {
     public var nip: String?
     public var regon: String?
     public var krs: String?
-    /// The registry's state on this day: entities as they were then, including ones closed later.
+    /// The day in the world (today when nil): entities as they were then, with that day's status.
     public var on: LocalDate?
+    /// The moment of the registry's knowledge (a recorded-time stamp; now when nil).
+    public var recordedAt: String?
     public var limit: Int?
     public var sort: Sort = .name
 

@@ -32,7 +32,11 @@ public final class ReadOnlyQuery {
     /// caller spends on a row counts). `memoryLimit` (bytes) bounds SQLite's heap while it runs; it is
     /// process-wide (sqlite3_hard_heap_limit64) and needs SQLite's memory counting, which only a
     /// query made before the process's first connection can start: otherwise this throws `.usage`.
-    public init(path: String, sql: String, timeLimit: Duration? = nil, memoryLimit: Int? = nil) throws {
+    /// The views answer for the world on `day` (today when nil) as known at `recordedAt` (now when nil).
+    public init(
+        path: String, sql: String, timeLimit: Duration? = nil, memoryLimit: Int? = nil, on day: LocalDate? = nil,
+        recordedAt: String? = nil
+    ) throws {
         if let memoryLimit {
             guard memoryLimit > 0 else {
                 throw RegistryError.invalidValue(field: "memory limit", value: String(memoryLimit), rule: "must be more than 0 bytes")
@@ -55,6 +59,12 @@ public final class ReadOnlyQuery {
         // authorizer below would refuse: connect it first, so the user's statements can read it. A
         // damaged index fails only the statements that read it (checks and views still run).
         try? database.execute("SELECT rowid FROM entity_search WHERE rowid = 0")
+        // The views for the day and moment asked about, made before the guard (it refuses CREATE).
+        try RegistryError.mapping {
+            for statement in RegistryViews.temporary(day: day ?? LocalDate.today(), cutoff: recordedAt) {
+                try database.execute(statement)
+            }
+        }
         queryGuard.install(on: database.handle)
         let trimmed = sql.trimmed
         var handle: OpaquePointer?

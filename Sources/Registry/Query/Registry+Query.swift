@@ -1,20 +1,14 @@
 import SQLiteStore
 
 extension Registry {
-    /// Calls `body` for each entity matching `query`, streaming rows from SQLite (memory stays flat).
-    ///
-    /// With `query.on`, entities are shown as the registry recorded them by the end of that day,
-    /// and their status is the one they had on that day.
+    /// Calls `body` for each entity matching `query`, streaming rows from SQLite (memory stays flat):
+    /// the world on `query.on` (today) as the registry knew it at `query.recordedAt` (now), each
+    /// entity in the version in effect that day and with that day's status.
     public func query(_ query: EntityQuery, _ body: (Entity) throws -> Void) throws {
-        let (sql, values, dayIndex) = try build(query)
-        let statement = try database.prepare(sql)
-        try statement.forEachRow(values) { row in
+        let (sql, values, day) = try build(query)
+        try database.prepare(sql).forEachRow(values) { row in
             var entity = EntityStore.entity(row)
-            if let dayIndex, let closed = entity.closedOn, closed.description > (row.text(at: dayIndex) ?? "") {
-                // Closed after the day asked about: it was active then.
-                entity = Entity(id: entity.id, version: entity.version, fields: entity.fields, closedOn: nil,
-                                closeReason: nil, createdAt: entity.createdAt, updatedAt: entity.updatedAt)
-            }
+            entity.day = day
             try body(entity)
         }
     }
@@ -32,11 +26,18 @@ extension Registry {
         try database.prepare(sql).forEachRow(values, body)
     }
 
-    private func build(_ query: EntityQuery, exportColumns: Bool = false) throws -> (String, [SQLValue], Int32?) {
+    private func build(_ query: EntityQuery, exportColumns: Bool = false) throws -> (String, [SQLValue], LocalDate) {
         var prefixes: [String] = []
         if let region = query.region { prefixes.append(try Self.regionPrefix(region)) }
         if let name = query.regionName { prefixes.append(try regionPrefix(named: name)) }
-        return try EntityQueries.select(query, regionPrefixes: prefixes, today: today, exportColumns: exportColumns)
+        let day = query.on ?? today
+        // Past knowledge of certificates replays their events; present knowledge reads the periods.
+        let holderIDs = try query.recordedAt.flatMap { recordedAt in
+            try query.holds.map { try holders(scheme: $0, on: day, recordedAt: recordedAt).map(\.entityID) }
+        }
+        let (sql, values) = try EntityQueries.select(
+            query, regionPrefixes: prefixes, day: day, holderIDs: holderIDs, exportColumns: exportColumns)
+        return (sql, values, day)
     }
 
     /// Checks a TERYT prefix (2, 4, 6 or 7 digits); a 7-digit commune code becomes its 6-digit commune

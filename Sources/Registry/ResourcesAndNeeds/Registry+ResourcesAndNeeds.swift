@@ -126,10 +126,14 @@ extension Registry {
         return item
     }
 
-    /// Items, optionally of one entity and one category; ended ones only when asked.
-    func items<Item: EntityItem>(entity: String?, category: String?, includeEnded: Bool) throws -> [Item] {
+    /// Items as known at `recordedAt` (now), optionally of one entity and one category: those held
+    /// on `day` (today) by an entity existing that day, or with `everyItem` all of them.
+    func items<Item: EntityItem>(
+        entity: String?, category: String?, everyItem: Bool, on day: LocalDate?, recordedAt: String?
+    ) throws -> [Item] {
         let entityID = try entity.map { try resolveEntity($0) }
-        return try items(Item.self).items(entityID: entityID, category: category, includeEnded: includeEnded)
+        return try items(Item.self).items(
+            entityID: entityID, category: category, everyItem: everyItem, on: day ?? today, cutoff: recordedAt)
     }
 
     // MARK: Resources
@@ -155,9 +159,13 @@ extension Registry {
         try item(id)
     }
 
-    /// Resources, optionally of one entity and one category; withdrawn ones only when asked.
-    public func resources(entity: String? = nil, category: String? = nil, includeWithdrawn: Bool = false) throws -> [Resource] {
-        try items(entity: entity, category: category, includeEnded: includeWithdrawn)
+    /// Resources as known at `recordedAt` (now), optionally of one entity and one category: those
+    /// available on `day` (today) at an entity existing that day, or with `includeWithdrawn` every one.
+    public func resources(
+        entity: String? = nil, category: String? = nil, includeWithdrawn: Bool = false, on day: LocalDate? = nil,
+        recordedAt: String? = nil
+    ) throws -> [Resource] {
+        try items(entity: entity, category: category, everyItem: includeWithdrawn, on: day, recordedAt: recordedAt)
     }
 
     // MARK: Needs
@@ -182,9 +190,13 @@ extension Registry {
         try item(id)
     }
 
-    /// Needs, optionally of one entity and one category; met ones only when asked.
-    public func needs(entity: String? = nil, category: String? = nil, includeMet: Bool = false) throws -> [Need] {
-        try items(entity: entity, category: category, includeEnded: includeMet)
+    /// Needs as known at `recordedAt` (now), optionally of one entity and one category: those open
+    /// on `day` (today) at an entity existing that day, or with `includeMet` every one.
+    public func needs(
+        entity: String? = nil, category: String? = nil, includeMet: Bool = false, on day: LocalDate? = nil,
+        recordedAt: String? = nil
+    ) throws -> [Need] {
+        try items(entity: entity, category: category, everyItem: includeMet, on: day, recordedAt: recordedAt)
     }
 
     // MARK: Validation

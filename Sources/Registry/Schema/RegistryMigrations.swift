@@ -22,6 +22,13 @@ enum RegistryMigrations {
         ("0008_change_checks.sql", nil),
         // The full-text index is made anew (another tokenizer): its text comes from the folding in Swift.
         ("0009_search_ascii_tokens.sql", { try $0.search.reindexAll() }),
+        // Effective dates from each version's Polish recorded day; the day ranges as writes keep
+        // them; `v_entities` as the world today, from the same SQL every reading command uses.
+        ("0010_valid_time.sql", {
+            try EntityTimeline.migrate($0.database)
+            try RegistryViews.storeEntitiesView($0.database)
+        }),
+        ("0011_valid_time_guards.sql", nil),
     ]
 
     /// The shipped migrations with their data steps, run on `registry`.

@@ -5,10 +5,31 @@ import SQLiteStore
 extension Registry {
     /// Full-text search over names, city, street, notes and certificate scopes, best matches first
     /// (bm25, with the name weighted most; ties in the order the entities entered the registry);
-    /// words match as prefixes and diacritics are ignored.
+    /// words match as prefixes and diacritics are ignored. Matches are found by what the registry
+    /// holds now and shown as they were on `day` (today) as known at `recordedAt` (now); one not
+    /// founded yet that day, or not known then, is left out.
     public func search(
         _ text: String, kinds: [EntityKind] = [], region: String? = nil, limit: Int? = nil,
-        _ body: (Entity, Double) throws -> Void
+        on day: LocalDate? = nil, recordedAt: String? = nil, _ body: (Entity, Double) throws -> Void
+    ) throws {
+        // Ranked matches arrive in order; each batch is read as of the day, then passed on in that order.
+        let day = day ?? today
+        var batch: [(Entity, Double)] = []
+        func flush() throws {
+            let states = try entities.states(ids: batch.map(\.0.id), on: day, cutoff: recordedAt)
+            for (entity, rank) in batch { if let state = states[entity.id] { try body(state, rank) } }
+            batch.removeAll(keepingCapacity: true)
+        }
+        try rankedMatches(text, kinds: kinds, region: region, limit: limit) { entity, rank in
+            batch.append((entity, rank))
+            if batch.count == 500 { try flush() }
+        }
+        try flush()
+    }
+
+    /// The matches of `search`, best first, as the registry holds them now.
+    private func rankedMatches(
+        _ text: String, kinds: [EntityKind], region: String?, limit: Int?, _ body: (Entity, Double) throws -> Void
     ) throws {
         guard let match = SearchText.matchExpression(text) else {
             throw RegistryError.invalidValue(field: "text", value: text, rule: "has no words to search for")

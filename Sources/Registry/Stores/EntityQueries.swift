@@ -3,39 +3,28 @@ import SQLiteStore
 /// The SQL of the questions asked of entities as a whole: listings (`query`, exports) and the
 /// changes between two recorded states (`report changes`).
 enum EntityQueries {
-    /// The SQL for `query` within `regionPrefixes` (TERYT prefixes, already checked), its bound
-    /// values, and (with `on`) the column holding the day. With `exportColumns` the columns are
-    /// `EntityColumns.all`, the day's status computed in SQL; else `EntityTable.columns`.
+    /// The SQL for `query` within `regionPrefixes` (TERYT prefixes, already checked) on `day` as
+    /// known at `query.recordedAt` (now when nil), and its bound values. With `exportColumns` the
+    /// columns are `EntityColumns.all`; else `EntityTable.columns`, then the status on the day.
+    /// `holderIDs`, when given, are the entities holding `query.holds` (as known at a past moment).
     static func select(
-        _ query: EntityQuery, regionPrefixes prefixes: [String], today: LocalDate, exportColumns: Bool
-    ) throws -> (sql: String, values: [SQLValue], dayColumn: Int32?) {
+        _ query: EntityQuery, regionPrefixes prefixes: [String], day: LocalDate, holderIDs: [String]?, exportColumns: Bool
+    ) throws -> (sql: String, values: [SQLValue]) {
         var values: [SQLValue] = []
         func bind(_ value: SQLValue) -> String {
             values.append(value)
             return "?\(values.count)"
         }
-        var source = "entities"
-        var dayColumn: Int32?
-        let day = query.on ?? today
-        if let on = query.on {
-            // The latest version recorded by the end of the day, for entities that existed then.
-            source = RecordedState.entities(cutoff: bind(.text(RecordedState.cutoff(on))))
-            dayColumn = EntityTable.next
-        }
-        var dayParameterName: String?
-        // Bound only when a condition uses it: SQLite refuses values for parameters a statement lacks.
-        func dayParameter() -> String {
-            if let dayParameterName { return dayParameterName }
-            let name = bind(.text(day.description))
-            dayParameterName = name
-            return name
-        }
-        var conditions: [String] = []
+        let dayParameter = bind(.text(day.description))
+        let status: EntityStates.Status
         switch query.status {
-        case .active: conditions.append("(e.closed_on IS NULL OR e.closed_on > \(dayParameter()))")
-        case .closed: conditions.append("(e.closed_on IS NOT NULL AND e.closed_on <= \(dayParameter()))")
-        case .all: break
+        case .active: status = .active
+        case .closed: status = .closed
+        case .all: status = .all
         }
+        let source = EntityStates.source(
+            day: dayParameter, cutoff: query.recordedAt.map { bind(.text($0)) }, status: status)
+        var conditions: [String] = []
         if !query.kinds.isEmpty {
             conditions.append("e.kind IN (\(query.kinds.map { bind(.text($0.rawValue)) }.joined(separator: ", ")))")
         }
@@ -56,36 +45,34 @@ enum EntityQueries {
             guard let match = SearchText.matchExpression(text) else {
                 throw RegistryError.invalidValue(field: "text", value: text, rule: "has no words to search for")
             }
-            conditions.append(
-                "e.id IN (SELECT id FROM entities WHERE rowid IN (SELECT rowid FROM entity_search WHERE entity_search MATCH \(bind(.text(match)))))")
+            conditions.append("e.entity_rowid IN (SELECT rowid FROM entity_search WHERE entity_search MATCH \(bind(.text(match))))")
         }
         if let scheme = query.holds {
-            // Driven from the periods index (covering, with the entities' rowids): a few thousand
-            // holders, not a million correlated probes. Past states have no rowid: they match by id.
-            let key = query.on == nil ? "e.rowid IN (SELECT p.entity_rowid" : "e.id IN (SELECT p.entity_id"
-            conditions.append("""
-                \(key) FROM certificate_periods p WHERE p.scheme_code = \(bind(.text(scheme)))
-                         AND p.held_from <= \(dayParameter()) AND p.held_to >= \(dayParameter()))
-                """)
+            if let holderIDs {
+                let list = JSONValue.array(holderIDs.map { .string($0) }).canonical
+                conditions.append("e.id IN (SELECT value FROM json_each(\(bind(.text(list)))))")
+            } else {
+                // Driven from the periods index (covering, with the entities' rowids): a few thousand
+                // holders, not a million correlated probes.
+                conditions.append("""
+                    e.entity_rowid IN (SELECT p.entity_rowid FROM certificate_periods p WHERE p.scheme_code = \(bind(.text(scheme)))
+                             AND p.held_from <= \(dayParameter) AND p.held_to >= \(dayParameter))
+                    """)
+            }
         }
         let order: String
         switch query.sort {
         case .name: order = "e.name, e.id"
         case .founded: order = "e.founded_on IS NULL, e.founded_on, e.name, e.id"
         case .kind: order = "e.kind, e.name, e.id"
-        case .added: order = query.on == nil ? "e.rowid" : "e.created_at, e.id"
+        case .added: order = "e.entity_rowid"
         }
         var sql: String
         if exportColumns {
-            // The day's status in SQL; with --on, a closing recorded for a later day is not shown yet.
-            let day = dayParameter()
-            let closed = query.on == nil ? "e.closed_on" : "CASE WHEN e.closed_on <= \(day) THEN e.closed_on END"
-            let reason = query.on == nil ? "e.close_reason" : "CASE WHEN e.closed_on <= \(day) THEN e.close_reason END"
             sql = "SELECT e.id, " + EntityField.allCases.map { "e." + $0.rawValue }.joined(separator: ", ")
-                + ", \(closed), \(reason), CASE WHEN e.closed_on <= \(day) THEN 'closed' ELSE 'active' END"
+                + ", e.closed_on, e.close_reason, e.status"
         } else {
-            sql = "SELECT " + EntityTable.selectList(alias: "e")
-            if dayColumn != nil { sql += ", \(dayParameter())" }
+            sql = "SELECT " + EntityTable.selectList(alias: "e") + ", e.status"
         }
         sql += " FROM \(source) e"
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
@@ -94,39 +81,57 @@ enum EntityQueries {
             guard limit >= 0 else { throw RegistryError.invalidValue(field: "limit", value: String(limit), rule: "must be 0 or more") }
             sql += " LIMIT \(bind(.integer(Int64(limit))))"
         }
-        return (sql, values, dayColumn)
+        return (sql, values)
     }
 
-    /// Each entity that changed between the states recorded by the ends of `from` and `to`, within
-    /// the TERYT `prefix` ('' for the whole registry): id, name, kind before and after, TERYT code
-    /// before and after, then active before and after (within the region) and open before and after.
+    /// Each entity that changed between the world on `from` and on `to`, as known at `cutoff` (now
+    /// when nil), within the TERYT `prefix` ('' for the whole registry): id, name, kind before and
+    /// after, TERYT code before and after, then active before and after (within the region) and
+    /// existing before and after (anywhere).
     static func forEachChange(
-        in database: Database, from: LocalDate, to: LocalDate, prefix: String, _ body: (Statement) throws -> Void
+        in database: Database, from: LocalDate, to: LocalDate, prefix: String, cutoff: String?,
+        _ body: (Statement) throws -> Void
     ) throws {
-        // ?1/?2 the days, ?3/?4 the cutoffs, ?5/?6 the TERYT range ('' for the whole registry).
-        func active(_ alias: String, _ day: String) -> String {
-            """
-            (\(alias).id IS NOT NULL AND (\(alias).closed_on IS NULL OR \(alias).closed_on > \(day))
-             AND (?5 = '' OR (\(alias).teryt >= ?5 AND \(alias).teryt < ?6)))
-            """
+        // ?1/?2 the days, ?3/?4 the TERYT range ('' for the whole registry), ?5 the cutoff.
+        func active(_ alias: String) -> String {
+            "(\(alias).id IS NOT NULL AND (?3 = '' OR (\(alias).teryt >= ?3 AND \(alias).teryt < ?4)))"
         }
+        var only: EntityStates.Only?
+        var candidates = ""
+        if cutoff == nil {
+            // As known now, only entities with a version starting or ending between the days can differ.
+            candidates = "c AS (\(EntityStates.changedBetween(from: "?1", to: "?2", terytRange: prefix.isEmpty ? nil : ("?3", "?4")))), "
+            only = .rowids("SELECT rowid FROM c")
+        }
+        let cutoffParameter = cutoff == nil ? nil : "?5"
         let sql = """
-            WITH a AS (SELECT id, kind, name, teryt, closed_on FROM \(RecordedState.entities(cutoff: "?3"))),
-                 b AS (SELECT id, kind, name, teryt, closed_on FROM \(RecordedState.entities(cutoff: "?4"))),
+            WITH \(candidates)
+                 a AS (SELECT id, kind, name, teryt FROM \(EntityStates.source(day: "?1", cutoff: cutoffParameter, only: only))),
+                 b AS (SELECT id, kind, name, teryt FROM \(EntityStates.source(day: "?2", cutoff: cutoffParameter, only: only))),
                  pairs AS (SELECT coalesce(b.id, a.id) AS id, coalesce(b.name, a.name) AS name, a.kind AS kind_a,
                                   b.kind AS kind_b, a.teryt AS teryt_a, b.teryt AS teryt_b,
-                                  \(active("a", "?1")) AS active_a, \(active("b", "?2")) AS active_b,
-                                  (a.id IS NOT NULL AND (a.closed_on IS NULL OR a.closed_on > ?1)) AS open_a,
-                                  (b.id IS NOT NULL AND (b.closed_on IS NULL OR b.closed_on > ?2)) AS open_b
+                                  \(active("a")) AS active_a, \(active("b")) AS active_b,
+                                  a.id IS NOT NULL AS open_a, b.id IS NOT NULL AS open_b
                            FROM a FULL JOIN b ON a.id = b.id)
             SELECT p.id, p.name, p.kind_a, p.kind_b, p.teryt_a, p.teryt_b, p.active_a, p.active_b, p.open_a, p.open_b
             FROM pairs p
             WHERE p.active_a <> p.active_b OR (p.active_a AND p.kind_a <> p.kind_b)
             """
-        let values: [SQLValue] = [
-            .text(from.description), .text(to.description), .text(RecordedState.cutoff(from)),
-            .text(RecordedState.cutoff(to)), .text(prefix), .text(prefix + "~"),
-        ]
+        var values: [SQLValue] = [.text(from.description), .text(to.description), .text(prefix), .text(prefix + "~")]
+        if let cutoff { values.append(.text(cutoff)) }
+        try database.prepare(sql).forEachRow(values, body)
+    }
+
+    /// Entities existing on `day` as known at `cutoff` (now when nil), within the TERYT `prefix`,
+    /// that have no founding date (they count from the day they were first recorded): id, name,
+    /// kind, TERYT code, by name.
+    static func forEachUndated(
+        in database: Database, on day: LocalDate, prefix: String, cutoff: String?, _ body: (Statement) throws -> Void
+    ) throws {
+        var sql = "SELECT e.id, e.name, e.kind, e.teryt FROM \(EntityStates.source(day: "?1", cutoff: cutoff == nil ? nil : "?4")) e"
+        sql += " WHERE e.founded_on IS NULL AND (?2 = '' OR (e.teryt >= ?2 AND e.teryt < ?3)) ORDER BY e.name, e.id"
+        var values: [SQLValue] = [.text(day.description), .text(prefix), .text(prefix + "~")]
+        if let cutoff { values.append(.text(cutoff)) }
         try database.prepare(sql).forEachRow(values, body)
     }
 }

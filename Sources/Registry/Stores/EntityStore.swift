@@ -45,7 +45,8 @@ struct EntityStore {
             closedOn: row.text(at: offset + EntityTable.closedOnPosition).flatMap { LocalDate(iso: $0) },
             closeReason: row.text(at: offset + EntityTable.closeReasonPosition),
             createdAt: row.text(at: offset + EntityTable.createdAtPosition) ?? "",
-            updatedAt: row.text(at: offset + EntityTable.updatedAtPosition) ?? "")
+            updatedAt: row.text(at: offset + EntityTable.updatedAtPosition) ?? "",
+            effectiveOn: row.text(at: offset + EntityTable.effectiveOnPosition).flatMap { LocalDate(iso: $0) })
     }
 
     /// An entity and the rowid selected right after `columns`.
@@ -142,16 +143,21 @@ struct EntityStore {
     }
 
     // Built once: the statement cache is keyed by SQL text, and imports save a row at a time.
-    // Values are bound in `EntityTable.versionColumns` order (recorded_at is the row's updated_at).
+    // Values are bound in `EntityTable.versionColumns` order (recorded_at is the row's updated_at),
+    // then `validColumns`.
     private static let insertSQL = """
         INSERT INTO entities (\(EntityTable.versionColumns.map(EntityTable.currentRowColumn).joined(separator: ", ")), \
-        created_at) VALUES (\(Array(repeating: "?", count: EntityTable.versionColumns.count + 1).joined(separator: ", ")))
+        created_at, \(validColumns.joined(separator: ", "))) \
+        VALUES (\(Array(repeating: "?", count: EntityTable.versionColumns.count + 1 + validColumns.count).joined(separator: ", ")))
         """
     private static let keepSQL = """
-        INSERT INTO entity_versions (\(EntityTable.versionColumns.joined(separator: ", ")))
-        SELECT \(EntityTable.versionColumns.map(EntityTable.currentRowColumn).joined(separator: ", "))
+        INSERT INTO entity_versions (\(EntityTable.versionColumns.joined(separator: ", ")), effective_on)
+        SELECT \(EntityTable.versionColumns.map(EntityTable.currentRowColumn).joined(separator: ", ")), effective_on
         FROM entities WHERE rowid = ?
         """
+    /// A version's valid time, written after its other values: its effective date (kept with the
+    /// version) and the days its current row is in effect (`EntityTimeline`).
+    private static let validColumns = ["effective_on", "valid_from", "valid_to"]
     /// The data columns, after the bookkeeping: parameters ?8 to ?29 of the UPDATE.
     private static let dataColumns = EntityTable.stateColumns
     private static let bookkeepingCount = EntityTable.bookkeepingColumns.count
@@ -167,6 +173,9 @@ struct EntityStore {
         var assignments = bookkeepingAssignments
         for (offset, column) in dataColumns.enumerated() where changed[offset] {
             assignments.append("\(column) = ?\(offset + bookkeepingCount + 1)")
+        }
+        for (offset, column) in validColumns.enumerated() {
+            assignments.append("\(column) = ?\(EntityTable.versionColumns.count + offset + 1)")
         }
         return "UPDATE entities SET " + assignments.joined(separator: ", ") + " WHERE id = ?1"
     }
@@ -207,31 +216,45 @@ struct EntityStore {
     /// Writes `entity` as the current version; the version it replaces is kept in `entity_versions`.
     ///
     /// Outside an import the change gets its own audit entry. Inside one (`context.batchID`), the
-    /// version is added to `digest`, which the batch's audit entry carries.
+    /// version is added to `digest`, which the batch's audit entry carries. The day ranges in which
+    /// the entity's versions are in effect are brought up to date (`EntityTimeline`).
     @discardableResult
     func save(
         _ entity: Entity, previous: Entity?, change: String, reason: String?, context: ChangeContext,
         digest: inout BatchDigest, knownRowid: Int64? = nil
     ) throws -> Int64 {
         let rowid: Int64
+        let life = EntityTimeline.life(foundedOn: entity.fields.foundedOn, closedOn: entity.closedOn, createdAt: entity.createdAt)
+        let effectiveOn = entity.effectiveOn?.description ?? life.start
         if let previous {
             var values: [SQLValue] = []
-            values.reserveCapacity(EntityTable.versionColumns.count)
+            values.reserveCapacity(EntityTable.versionColumns.count + Self.validColumns.count)
             Self.appendVersion(entity, change: change, reason: reason, context: context, into: &values)
             rowid = try knownRowid ?? self.rowid(of: entity.id)
+            let timeline = EntityTimeline(database: database)
+            let own = EntityTimeline.Version(
+                version: entity.version, effectiveOn: effectiveOn, kind: entity.fields.kind.rawValue, teryt: entity.fields.teryt)
+            let ranges = EntityTimeline.ranges(try timeline.versions(of: entity.id) + [own], start: life.start, end: life.end)
+            let range = ranges.first { $0.version == own }
+            values += [.text(effectiveOn), .text(range?.from ?? life.end), .text(range?.to ?? life.end)]
             try database.run(Self.keepSQL, [.integer(rowid)])
+            try timeline.store(ranges, current: entity.version, entityRowid: rowid)
             var old: [SQLValue] = []
             old.reserveCapacity(Self.dataColumns.count)
             Self.appendData(previous.fields, closedOn: previous.closedOn, closeReason: previous.closeReason, into: &old)
-            let update = try database.cached(Self.updateSQL(changed: zip(values[Self.bookkeepingCount...], old).map { $0 != $1 }))
-            try update.execute(Array(values.prefix(update.parameterCount)))
-            if context.batchID != nil { digest.add(values, rowid: rowid) }
+            let changed = zip(values[Self.bookkeepingCount..<EntityTable.versionColumns.count], old).map { $0 != $1 }
+            try database.cached(Self.updateSQL(changed: changed)).execute(values)
+            if context.batchID != nil { digest.add(Array(values.prefix(EntityTable.versionColumns.count)), rowid: rowid) }
         } else {
             let insert = try database.cached(Self.insertSQL)
             // Encoded straight into the buffer that is hashed and bound: an import does this for every new row.
             rowid = try digest.record(version: Int64(entity.version)) { row in
                 Self.appendVersion(entity, change: change, reason: reason, context: context, into: &row)
-                row.append(text: entity.createdAt)  // the last parameter
+                row.append(text: entity.createdAt)
+                // A new entity's one version is in effect for its whole life.
+                row.append(text: effectiveOn)
+                row.append(text: min(life.start, life.end))
+                row.append(text: life.end)
             } write: { encoded in
                 try insert.execute(encoded)
                 return database.lastInsertRowID
@@ -255,6 +278,37 @@ struct EntityStore {
 
     private func rowid(of id: String) throws -> Int64 {
         Int64(try database.scalarInt("SELECT rowid FROM entities WHERE id = ?", [.text(id)]) ?? 0)
+    }
+
+    /// The entities `ids` as they are on `day`, as known at `cutoff` (now when nil), closed ones
+    /// included, by id; an entity not founded yet on the day, or not known then, is absent.
+    func states(ids: [String], on day: LocalDate, cutoff: String?) throws -> [String: Entity] {
+        guard !ids.isEmpty else { return [:] }
+        let list = JSONValue.array(ids.map { .string($0) }).canonical
+        let source = EntityStates.source(
+            day: "?1", cutoff: cutoff == nil ? nil : "?3", status: .all, only: .ids("SELECT value FROM json_each(?2)"))
+        var result: [String: Entity] = [:]
+        try database.prepare("SELECT \(EntityTable.selectList()) FROM \(source)")
+            .forEachRow([.text(day.description), .text(list)] + (cutoff.map { [.text($0)] } ?? [])) { row in
+                var entity = Self.entity(row)
+                entity.day = day
+                result[entity.id] = entity
+            }
+        return result
+    }
+
+    /// The entity `id` as it is on `day`, as known at `cutoff` (now when nil); nil when it was not
+    /// founded yet on the day, or not known then.
+    func state(id: String, on day: LocalDate, cutoff: String?) throws -> Entity? {
+        let source = EntityStates.source(day: "?1", cutoff: cutoff == nil ? nil : "?3", status: .all, only: .id("?2"))
+        return try database.first(
+            "SELECT \(EntityTable.selectList()) FROM \(source)",
+            [.text(day.description), .text(id)] + (cutoff.map { [.text($0)] } ?? [])
+        ) { row in
+            var entity = Self.entity(row)
+            entity.day = day
+            return entity
+        }
     }
 
     /// Re-indexes the entity (after a certificate scope changed).

@@ -4,16 +4,16 @@ enum EntityTable {
     /// The two tables as one versioned table (see `EntityStore` for why the current row is apart).
     static let versioned = VersionedTable(
         table: "entities", versions: "entity_versions", idColumn: "entity_id", columns: stateColumns,
-        objectType: "entity", layout: .currentRowPlusSuperseded)
+        objectType: "entity", layout: .currentRowPlusSuperseded, trailingColumns: ["effective_on"])
 
     /// A version's state: the fields users set, with the closing after `founded_on`.
     static let stateColumns: [String] = EntityField.allCases.flatMap { field in
         field == .foundedOn ? [field.rawValue, "closed_on", "close_reason"] : [field.rawValue]
     }
 
-    /// What `EntityStore.entity(_:offset:)` reads, in order: id, version, the state, then when the
-    /// entity was first recorded and when this version was.
-    static let columns = ["id", "version"] + stateColumns + ["created_at", "updated_at"]
+    /// What `EntityStore.entity(_:offset:)` reads, in order: id, version, the state, when the
+    /// entity was first recorded and when this version was, and the day this version holds from.
+    static let columns = ["id", "version"] + stateColumns + ["created_at", "updated_at", "effective_on"]
 
     /// `columns` as a select list, each prefixed by `alias` when given.
     static func selectList(alias: String? = nil) -> String {
@@ -32,6 +32,7 @@ enum EntityTable {
     static let closeReasonPosition = position(.foundedOn) + 2
     static let createdAtPosition = Int32(2 + stateColumns.count)
     static let updatedAtPosition = createdAtPosition + 1
+    static let effectiveOnPosition = createdAtPosition + 2
 
     /// A version's bookkeeping as `entity_versions` names it: which entity, which version, what
     /// changed, why, when it was recorded, who recorded it and in which import batch.

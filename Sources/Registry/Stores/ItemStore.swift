@@ -14,14 +14,20 @@ struct ItemStore<Item: EntityItem> {
         try database.first("SELECT \(selectList) FROM \(kind.table.table) WHERE id = ?", [.text(id)], Item.init(row:))
     }
 
-    /// Items, optionally of one entity and one category; ended ones only when asked.
-    func items(entityID: String?, category: String?, includeEnded: Bool) throws -> [Item] {
-        try database.rows(
+    /// Items as known at `cutoff` (now when nil), optionally of one entity and one category: those
+    /// held on `day` by an entity existing that day, or with `everyItem` all of them, whatever their dates.
+    func items(entityID: String?, category: String?, everyItem: Bool, on day: LocalDate, cutoff: String?) throws -> [Item] {
+        let source = cutoff == nil ? kind.table.table : kind.table.recorded(cutoff: "?5")
+        let exists = EntityStates.source(day: "?4", cutoff: cutoff == nil ? nil : "?5", only: .id("i.entity_id"))
+        return try database.rows(
             """
-            SELECT \(selectList) FROM \(kind.table.table)
-            WHERE (?1 IS NULL OR entity_id = ?1) AND (?2 IS NULL OR category = ?2) AND (?3 OR \(kind.endColumn) IS NULL)
+            SELECT \(selectList) FROM \(source) i
+            WHERE (?1 IS NULL OR i.entity_id = ?1) AND (?2 IS NULL OR i.category = ?2)
+              AND (?3 OR (i.\(kind.startColumn) <= ?4 AND (i.\(kind.endColumn) IS NULL OR i.\(kind.endColumn) > ?4)
+                          AND EXISTS (SELECT 1 FROM \(exists))))
             ORDER BY \(kind.listOrder)
-            """, [SQLValue(entityID), SQLValue(category), .integer(includeEnded ? 1 : 0)], Item.init(row:))
+            """, [SQLValue(entityID), SQLValue(category), .integer(everyItem ? 1 : 0), .text(day.description)]
+                + (cutoff.map { [.text($0)] } ?? []), Item.init(row:))
     }
 
     /// The first recorded item of the entity with this category and description (an import's match).

@@ -1,121 +1,155 @@
 import SQLiteStore
 
-/// The entities a map counts: active on the day, within the region, each with its unit at the level.
+/// The entities a map or a change report counts: those existing on the day (as known now, or at
+/// the recorded time `cutoff`), within the region, each in its unit at the level.
+///
+/// Counts are taken per TERYT code and rolled up to units here: as known now, the entities'
+/// codes, kinds and day ranges come from one covering index (`entities_place`) in code order, and
+/// the superseded versions still in effect from `entity_timeline`.
 struct MapScope {
     let level: MapLevel
     let prefix: String
     let day: LocalDate
-    /// Nil for the current state; else the recorded-by time of a past state.
+    /// Nil for present knowledge; else the recorded-time stamp of a past one.
     let cutoff: String?
 
-    /// Parameters: ?1 the day, ?2/?3 the TERYT range, ?4 the cutoff (past states only).
+    /// Parameters: ?1 the day, ?2/?3 the TERYT range, ?4 the cutoff (past knowledge only).
     private var parameters: [SQLValue] {
         [.text(day.description), .text(prefix), .text(prefix + "~")] + (cutoff.map { [.text($0)] } ?? [])
     }
 
-    private var source: String { source(of: EntityTable.versioned) }
-
-    /// `table`'s current rows, or for a past state its rows as recorded by the cutoff (?4).
-    private func source(of table: VersionedTable) -> String {
-        cutoff == nil ? table.table : table.recorded(cutoff: "?4")
+    /// Where existing entities come from, as alias `a` with `a.teryt` and `a.kind`, its id
+    /// expression (for joins), and the condition that the entity exists on the day.
+    private struct Arm {
+        let from: String
+        let id: String
+        let condition: String
     }
 
-    /// An entity's unit at the level, from its TERYT code `e.teryt` and its commune `t.commune_code`.
-    private var unitExpression: String {
-        switch level {
-        case .wojewodztwo: return "substr(e.teryt, 1, 2)"
-        case .powiat: return "substr(e.teryt, 1, 4)"
-        // Town and rural parts of urban-rural communes, and city districts, count in their commune.
-        case .gmina: return "t.commune_code"
+    private func arms(needID: Bool) -> [Arm] {
+        guard cutoff == nil else {
+            return [Arm(from: "\(EntityStates.source(day: "?1", cutoff: "?4")) a", id: "a.id", condition: "1")]
         }
+        let days = "a.valid_from <= ?1 AND a.valid_to > ?1"
+        return [
+            Arm(from: "entities a INDEXED BY entities_place", id: "a.id", condition: days),
+            Arm(from: needID ? "entity_timeline a JOIN entities x ON x.rowid = a.entity_rowid" : "entity_timeline a",
+                id: "x.id", condition: days),
+        ]
     }
 
-    private var active: String {
-        """
-        WITH a AS (SELECT e.id, e.kind, \(unitExpression) AS unit
-                   FROM \(source) e JOIN teryt_units t ON t.code = e.teryt
-                   WHERE (e.closed_on IS NULL OR e.closed_on > ?1) AND e.teryt >= ?2 AND e.teryt < ?3)
-        """
-    }
-
-    /// Active entities per unit and kind.
+    /// Existing entities per unit and kind.
     func entitiesByKind(in database: Database) throws -> [String: [String: Int]] {
-        try counts(in: database, select: "a.kind")
+        try counts(in: database, key: "a.kind")
     }
 
-    /// Items of active entities that held on the day (resources available, needs open), per unit and category.
+    /// Items held on the day (resources available, needs open) of existing entities, per unit and category.
     func itemsByCategory<Item: EntityItem>(_ type: Item.Type, in database: Database) throws -> [String: [String: Int]] {
         let kind = Item.kind
+        let items = cutoff == nil ? kind.table.table : kind.table.recorded(cutoff: "?4")
         return try counts(
-            in: database, select: "i.category", join: (source(of: kind.table) + " i", "i.entity_id"),
+            in: database, key: "i.category", join: ("\(items) i", "i.entity_id"),
             where: "i.\(kind.startColumn) <= ?1 AND (i.\(kind.endColumn) IS NULL OR i.\(kind.endColumn) > ?1)")
     }
 
-    /// Active entities holding a certificate on the day by the periods cache, per unit and scheme.
+    /// Existing entities holding a certificate on the day by the periods cache, per unit and scheme.
     func holdersByScheme(in database: Database) throws -> [String: [String: Int]] {
         try counts(
-            in: database, select: "p.scheme_code", join: ("certificate_periods p", "p.entity_id"),
+            in: database, key: "p.scheme_code", join: ("certificate_periods p", "p.entity_id"),
             where: "p.held_from <= ?1 AND p.held_to >= ?1", distinct: true)
     }
 
-    /// Active entities among `holders` (entity and scheme pairs), per unit and scheme.
+    /// Existing entities among `holders` (entity and scheme pairs), per unit and scheme.
     func holdersByScheme(
         _ holders: [(entityID: String, scheme: String)], in database: Database
     ) throws -> [String: [String: Int]] {
         let pairs = JSONValue.array(holders.map { .array([.string($0.entityID), .string($0.scheme)]) })
         return try counts(
-            in: database, select: "h.value ->> 1", join: ("json_each(?5) h", "h.value ->> 0"), distinct: true,
+            in: database, key: "h.value ->> 1", join: ("json_each(?5) h", "h.value ->> 0"), distinct: true,
             extra: [.text(pairs.canonical)])
     }
 
-    /// Counts per unit and key: `select` over the active entities `a`, or over `join.source` rows
-    /// whose `join.entity` column names an active entity.
+    /// Counts per unit and key: `key` over the existing entities `a`, or over `join.source` rows
+    /// whose `join.entity` column names an existing entity; summed over the arms, rolled up to units.
     private func counts(
-        in database: Database, select: String, join: (source: String, entity: String)? = nil,
+        in database: Database, key: String, join: (source: String, entity: String)? = nil,
         where condition: String? = nil, distinct: Bool = false, extra: [SQLValue] = []
     ) throws -> [String: [String: Int]] {
-        var sql = active + " SELECT a.unit, \(select), count(\(distinct ? "DISTINCT a.id" : "*")) FROM "
-        sql += join.map { "\($0.source) JOIN a ON a.id = \($0.entity)" } ?? "a"
-        if let condition { sql += " WHERE \(condition)" }
-        sql += " GROUP BY 1, 2"
         var values = parameters
         if !extra.isEmpty {
             if cutoff == nil { values.append(.null) }  // keeps ?5 the extra value; ?4 is unused then
             values += extra
         }
+        let units = try unitOfCode(in: database)
         var result: [String: [String: Int]] = [:]
-        try database.prepare(sql).forEachRow(values) { row in
-            guard let unit = row.text(at: 0), let key = row.text(at: 1) else { return }
-            result[unit, default: [:]][key] = row.int(at: 2) ?? 0
+        for arm in arms(needID: join != nil) {
+            var sql = "SELECT a.teryt, \(key), count(\(distinct ? "DISTINCT \(arm.id)" : "*")) FROM "
+            var conditions = [arm.condition, "a.teryt >= ?2 AND a.teryt < ?3"]
+            if let join {
+                sql += "\(join.source), \(arm.from)"
+                conditions.append("\(arm.id) = \(join.entity)")
+            } else {
+                sql += arm.from
+            }
+            if let condition { conditions.append(condition) }
+            sql += " WHERE " + conditions.joined(separator: " AND ") + " GROUP BY 1, 2"
+            try forEachRow(sql, values, in: database) { row in
+                guard let code = row.text(at: 0), let key = row.text(at: 1), let unit = units(code) else { return }
+                result[unit, default: [:]][key, default: 0] += row.int(at: 2) ?? 0
+            }
         }
         return result
     }
 
-    /// Active entities without a TERYT code.
-    func unplacedCount(in database: Database) throws -> Int {
-        var values: [SQLValue] = [.text(day.description)]
-        var sql = "SELECT count(*) FROM \(cutoff == nil ? "entities" : RecordedState.entities(cutoff: "?2")) e"
-        sql += " WHERE e.teryt IS NULL AND (e.closed_on IS NULL OR e.closed_on > ?1)"
-        if let cutoff { values.append(.text(cutoff)) }
-        return try database.scalarInt(sql, values) ?? 0
+    /// The unit at the level a TERYT code lies in: its voivodeship or county prefix, or its commune
+    /// (town and rural parts of urban-rural communes, and city districts, count in their commune).
+    private func unitOfCode(in database: Database) throws -> (String) -> String? {
+        switch level {
+        case .wojewodztwo: return { String($0.prefix(2)) }
+        case .powiat: return { String($0.prefix(4)) }
+        case .gmina:
+            var communes: [String: String] = [:]
+            try database.prepare("SELECT code, commune_code FROM teryt_units WHERE code >= ?1 AND code < ?2 AND commune_code IS NOT NULL")
+                .forEachRow([.text(prefix), .text(prefix + "~")]) { row in
+                    if let code = row.text(at: 0) { communes[code] = row.text(at: 1) }
+                }
+            return { communes[$0] }
+        }
     }
 
-    /// Active entities per kind on the scope's day, over the whole region (entities without a
+    /// Existing entities without a TERYT code.
+    func unplacedCount(in database: Database) throws -> Int {
+        try total(in: database, where: "a.teryt IS NULL")
+    }
+
+    /// Existing entities per kind on the scope's day, over the whole region (entities without a
     /// TERYT code count too when there is no region).
     func kindTotals(in database: Database) throws -> [String: Int] {
-        var values: [SQLValue] = [.text(day.description), .text(cutoff ?? "")]
-        var sql = """
-            SELECT e.kind, count(*) FROM \(RecordedState.entities(cutoff: "?2")) e
-            WHERE (e.closed_on IS NULL OR e.closed_on > ?1)
-            """
-        if !prefix.isEmpty {
-            sql += " AND e.teryt >= ?3 AND e.teryt < ?4"
-            values += [.text(prefix), .text(prefix + "~")]
-        }
         var result: [String: Int] = [:]
-        try database.prepare(sql + " GROUP BY 1").forEachRow(values) { row in
-            result[row.text(at: 0) ?? ""] = row.int(at: 1) ?? 0
+        for arm in arms(needID: false) {
+            var sql = "SELECT a.kind, count(*) FROM \(arm.from) WHERE \(arm.condition)"
+            if !prefix.isEmpty { sql += " AND a.teryt >= ?2 AND a.teryt < ?3" }
+            try forEachRow(sql + " GROUP BY 1", parameters, in: database) { row in
+                result[row.text(at: 0) ?? "", default: 0] += row.int(at: 1) ?? 0
+            }
         }
         return result
+    }
+
+    private func total(in database: Database, where condition: String) throws -> Int {
+        var count = 0
+        for arm in arms(needID: false) {
+            try forEachRow("SELECT count(*) FROM \(arm.from) WHERE \(arm.condition) AND \(condition)", parameters, in: database) {
+                count += $0.int(at: 0) ?? 0
+            }
+        }
+        return count
+    }
+
+    /// Runs `sql` with the leading `values` it has parameters for (a statement may leave out the
+    /// region's, and SQLite refuses values beyond its last parameter).
+    private func forEachRow(_ sql: String, _ values: [SQLValue], in database: Database, _ body: (Statement) throws -> Void) throws {
+        let statement = try database.prepare(sql)
+        try statement.forEachRow(Array(values.prefix(Int(statement.parameterCount))), body)
     }
 }

@@ -24,6 +24,8 @@ struct VersionedTable {
     /// Audit object type, e.g. `resource`.
     let objectType: String
     var layout: Layout = .everyVersion
+    /// Columns of both tables selected after the bookkeeping of the current-row layout.
+    var trailingColumns: [String] = []
 
     /// The rows as recorded by the time bound to the parameter `cutoff` (e.g. `?4`): for each
     /// object the newest version recorded by then (none: the registry did not know it yet).
@@ -47,11 +49,13 @@ struct VersionedTable {
         case .currentRowPlusSuperseded:
             // A row whose current version was recorded by then is that version; otherwise it is
             // the newest superseded version recorded by then.
+            let trailing = trailingColumns.map { ", " + $0 }.joined()
+            let trailingVersion = trailingColumns.map { ", v." + $0 }.joined()
             return """
-                (SELECT id, version, \(columns.joined(separator: ", ")), created_at, updated_at
+                (SELECT id, version, \(columns.joined(separator: ", ")), created_at, updated_at\(trailing)
                  FROM \(table) WHERE updated_at <= \(cutoff)
                  UNION ALL
-                 SELECT v.\(idColumn), v.version, \(state), e.created_at, v.recorded_at
+                 SELECT v.\(idColumn), v.version, \(state), e.created_at, v.recorded_at\(trailingVersion)
                  FROM \(table) e JOIN \(versions) v ON v.\(idColumn) = e.id
                  WHERE e.updated_at > \(cutoff)
                    AND \(newest))

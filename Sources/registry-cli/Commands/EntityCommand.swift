@@ -36,21 +36,29 @@ struct EntityCommand: ParsableCommand {
             discussion: """
                   registry entity update 5260250274 --phone "+48 89 123 45 67" --reason "new phone from OWES"
                   registry entity update 0191b6a0-… --email ""
+                  registry entity update 5260250274 --teryt 2862011 --effective-on 2025-07-01
+
+                The change holds from --effective-on (default today): a past day changes the answers \
+                for days from then on, a future day schedules it.
                 """
         )
         @OptionGroup var target: EntityReference
         @OptionGroup var fields: EntityFieldOptions
         @Option(help: "Why it changed (kept in its history).") var reason: String?
+        @Option(name: .customLong("effective-on"), help: "The day the change holds from (default today).")
+        var effectiveOn: DateArgument?
 
         func validate() throws {
             try refusing {
                 if fields.input.isEmpty { throw RegistryError.usage("nothing to update: give at least one field option") }
+                try effectiveOn?.check("effective-on")
             }
         }
 
         func run() throws {
             let registry = try target.global.open(.write)
-            let (entity, changed) = try registry.updateEntity(target.reference, fields.input, reason: reason)
+            let (entity, changed) = try registry.updateEntity(
+                target.reference, fields.input, reason: reason, effectiveOn: try effectiveOn?.date)
             Output.message(changed ? "updated \(entity.id) to version \(entity.version)" : "\(entity.id) unchanged")
         }
     }
@@ -78,14 +86,21 @@ struct EntityCommand: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show an entity.",
-            discussion: "  registry entity show 5260250274 --format json"
+            discussion: """
+                  registry entity show 5260250274 --format json
+                  registry entity show 5260250274 --on 2024-06-30 --recorded-at 2024-07-05
+                """
         )
         @OptionGroup var target: EntityReference
+        @OptionGroup var time: TimeOptions
         @OptionGroup var output: TextOrJSONOption
 
         func run() throws {
             let registry = try target.global.open(.read)
-            let entity = try target.global.database.timed("lookup") { try registry.entity(target.reference) }
+            let (day, knownAt) = (try time.day, try time.knownAt)
+            let entity = try target.global.database.timed("lookup") {
+                try registry.entity(target.reference, on: day, recordedAt: knownAt)
+            }
             output.print(json: { entity.json }) { Self.print(entity) }
         }
 
@@ -93,7 +108,7 @@ struct EntityCommand: ParsableCommand {
         private static func print(_ entity: Entity) {
             guard case let .object(object) = entity.json else { return }
             let order = ["id", "status", "version"] + EntityField.allCases.map(\.rawValue)
-                + ["closed_on", "close_reason", "created_at", "updated_at"]
+                + ["closed_on", "close_reason", "effective_on", "created_at", "updated_at"]
             let width = order.map(\.count).max() ?? 0
             for key in order {
                 guard let value = object[key], value != .null else { continue }
@@ -110,14 +125,21 @@ struct EntityCommand: ParsableCommand {
     struct History: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Every recorded version of an entity: what changed, who recorded it and when.",
-            discussion: "  registry entity history 5260250274"
+            discussion: """
+                  registry entity history 5260250274
+                  registry entity history 5260250274 --on 2024-06-30 --recorded-at 2024-07-05
+
+                Each version says the day it holds from; --recorded-at leaves out versions recorded \
+                later, and --on marks (*) the version in effect that day.
+                """
         )
         @OptionGroup var target: EntityReference
+        @OptionGroup var time: TimeOptions
         @OptionGroup var output: TextOrJSONOption
 
         func run() throws {
             let registry = try target.global.open(.read)
-            let versions = try registry.entityHistory(target.reference)
+            let versions = try registry.entityHistory(target.reference, on: try time.day, recordedAt: try time.knownAt)
             output.print(json: { .array(versions.map(\.json)) }) { Self.print(versions) }
         }
 
@@ -125,7 +147,9 @@ struct EntityCommand: ParsableCommand {
         private static func print(_ versions: [EntityVersion]) {
             var previous: EntityVersion?
             for version in versions {
-                var line = "v\(version.entity.version)  \(version.recordedAt)  \(TerminalText.escaped(version.actor))  \(version.change)"
+                var line = (version.inEffect == true ? "* " : version.inEffect == false ? "  " : "")
+                    + "v\(version.entity.version)  \(version.recordedAt)  \(TerminalText.escaped(version.actor))  \(version.change)"
+                if let effective = version.entity.effectiveOn { line += "  from \(effective)" }
                 if let reason = version.reason { line += "  (\(TerminalText.escaped(reason)))" }
                 Output.line(line)
                 for change in Self.differences(from: previous, to: version) { Output.line("    " + change) }

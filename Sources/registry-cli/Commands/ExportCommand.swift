@@ -20,6 +20,9 @@ struct ExportCommand: ParsableCommand {
 
               registry export entities --excel -o pes.csv
               registry export all -o eksport/ --on 2025-12-31
+
+            Entities are the world on --on (default today), active and closed, each in the version \
+            in effect that day; every target is as the registry knew it at --recorded-at (default now).
             """
     )
 
@@ -27,7 +30,7 @@ struct ExportCommand: ParsableCommand {
     @Argument(help: "entities, certificates, resources, needs, audit or all.") var target: String
     @Option(help: "csv (default), json, ndjson or geojson.") var format: RecordFormat = .csv
     @Flag(help: "CSV for Polish Excel: ; delimiter, UTF-8 BOM, CRLF, formulas guarded with '.") var excel = false
-    @OptionGroup var asOf: DayOption
+    @OptionGroup var time: TimeOptions
     @Option(name: .shortAndLong, help: "Output file (a folder for `all`); default standard output.") var output: String?
 
     func validate() throws {
@@ -40,7 +43,7 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let registry = try database.openForReading()
-        let day = try asOf.day
+        let moment = (day: try time.day, recordedAt: try time.knownAt)
         if target == "all", let folder = output {
             do {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -49,20 +52,22 @@ struct ExportCommand: ParsableCommand {
             }
             for target in ExportTarget.allCases {
                 let path = (folder as NSString).appendingPathComponent("\(target.rawValue).\(format.fileExtension)")
-                try write(target, registry: registry, sink: try .file(path, protecting: registry.database.path), day: day)
+                try write(target, registry: registry, sink: try .file(path, protecting: registry.database.path), moment: moment)
                 Output.message("wrote \(path)")
             }
             return
         }
         guard let target = ExportTarget(rawValue: target) else { return }
         let sink = try output.map { try OutputSink.file($0, protecting: registry.database.path) } ?? .standardOutput()
-        try write(target, registry: registry, sink: sink, day: day)
+        try write(target, registry: registry, sink: sink, moment: moment)
     }
 
-    private func write(_ target: ExportTarget, registry: Registry, sink: OutputSink, day: LocalDate?) throws {
+    private func write(
+        _ target: ExportTarget, registry: Registry, sink: OutputSink, moment: (day: LocalDate?, recordedAt: String?)
+    ) throws {
         let writer = try RecordWriter(
             sink: sink, format: format, columns: Registry.exportColumns(target), excel: excel)
-        try registry.export(target, to: writer, on: day)
+        try registry.export(target, to: writer, on: moment.day, recordedAt: moment.recordedAt)
     }
 }
 

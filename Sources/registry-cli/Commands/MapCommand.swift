@@ -16,7 +16,8 @@ struct MapCommand: ParsableCommand {
             Per unit at the level (every unit listed, empty ones too): active entities per kind, certificate \
             holders per scheme, open needs and resources per category; gaps are units with no CIS and no KIS, \
             and units with open needs no entity in the unit offers a resource of the same category for. \
-            --on gives the map as the registry recorded it by the end of that day.
+            --on gives the world on that day (default today), --recorded-at as the registry knew it \
+            then (default now): a map sent out last quarter is drawn again with both.
 
               registry map --level powiat --region 28
               registry map --level gmina --region 2862 --format html -o mapa.html
@@ -26,7 +27,7 @@ struct MapCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @Option(help: "wojewodztwo, powiat (default) or gmina.") var level: MapLevel = .powiat
     @OptionGroup var area: RegionOption
-    @OptionGroup var asOf: DayOption
+    @OptionGroup var time: TimeOptions
     @Option(help: "table (default), csv, json or html.") var format: ReportFormat = .table
     @OptionGroup var destination: OutputFileOption
 
@@ -36,7 +37,9 @@ struct MapCommand: ParsableCommand {
 
     func run() throws {
         let registry = try database.openForReading()
-        let map = try registry.map(level: level, region: area.region, on: try asOf.day)
+        let map = try database.timed("map") {
+            try registry.map(level: level, region: area.region, on: try time.day, recordedAt: try time.knownAt)
+        }
         let text: String
         switch format {
         case .json: text = map.json.pretty + "\n"
@@ -62,6 +65,7 @@ struct MapCommand: ParsableCommand {
         let total = map.totals
         var text = Output.tableText(header, map.units.map(row) + [row(total).dropLast() + [""]])
         text += "\n\(map.level.rawValue) units: \(map.units.count), on \(map.on)"
+        if let recordedAt = map.recordedAt { text += " as recorded by \(recordedAt)" }
         text += "; without CIS or KIS: \(map.unitsWithoutCISOrKIS.count); with unmet needs: \(map.unitsWithUnmatchedNeeds.count)"
         if map.unplaced > 0 { text += "; entities without TERYT: \(map.unplaced)" }
         return text + "\n"

@@ -28,7 +28,7 @@ struct QueryCommand: ParsableCommand {
     @Option(help: "Exact NIP.") var nip: String?
     @Option(help: "Exact REGON.") var regon: String?
     @Option(help: "Exact KRS.") var krs: String?
-    @OptionGroup var asOf: DayOption
+    @OptionGroup var time: TimeOptions
     @Option(help: "At most this many rows.") var limit: Int?
     @Option(help: "name (default), founded, kind or added.") var sort: EntityQuery.Sort = .name
     @OptionGroup var output: EntityFormatOption
@@ -55,7 +55,8 @@ struct QueryCommand: ParsableCommand {
         query.nip = nip
         query.regon = regon
         query.krs = krs
-        query.on = try asOf.day
+        query.on = try time.day
+        query.recordedAt = try time.knownAt
         query.limit = limit
         query.sort = sort
         let chosen = output.chosen

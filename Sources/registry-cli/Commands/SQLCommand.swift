@@ -10,7 +10,10 @@ struct SQLCommand: ParsableCommand {
             The database is opened read-only; statements that write, ATTACH, change settings or load \
             extensions are refused with exit 65, as are functions that expose memory addresses or files \
             (fts3_tokenizer, fts5, readfile, writefile, edit, zipfile). Query the documented views \
-            (v_entities, v_certificates, v_holders, v_resources, v_needs) rather than internal tables.
+            (v_entities, v_certificates, v_holders, v_resources, v_needs) rather than internal tables. \
+            v_entities is the world on --on (default today) as the registry knew it at --recorded-at \
+            (default now); with --recorded-at, v_entity_history and v_certificate_events hold what was \
+            recorded by then.
 
             A statement is stopped with exit 65 when it runs longer than --timeout seconds (default 30, \
             counted from its first step to its last row) or when SQLite needs more than --max-memory MB \
@@ -29,6 +32,7 @@ struct SQLCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
     @Argument(help: "One SELECT statement.") var sql: String
+    @OptionGroup var time: TimeOptions
     @Option(help: "table (default on a terminal), csv, json or ndjson.") var format: EntityListFormat?
     @Option(help: "Stop the statement after this many seconds (default 30).") var timeout: Double = 30
     @Option(name: .customLong("max-memory"), help: "Stop the statement when SQLite needs more than this many MB (default 256).")
@@ -78,7 +82,7 @@ struct SQLCommand: ParsableCommand {
     private func runQuery() throws {
         try DatabaseOptions.refuseRedirectedOutput(databasePath: database.databasePath)
         let query = try ReadOnlyQuery(path: database.databasePath, sql: sql, timeLimit: .seconds(timeout),
-                                      memoryLimit: maxMemory << 20)
+                                      memoryLimit: maxMemory << 20, on: try time.day, recordedAt: try time.knownAt)
         let watchdog = startWatchdog()
         defer { watchdog.cancel() }
         let chosen = format ?? .forStandardOutput

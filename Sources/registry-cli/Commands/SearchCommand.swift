@@ -19,6 +19,7 @@ struct SearchCommand: ParsableCommand {
     @Argument(help: "Words to find.") var text: String
     @OptionGroup var kinds: KindOption
     @OptionGroup var area: RegionOption
+    @OptionGroup var time: TimeOptions
     @Option(help: "At most this many rows, best first (default 100; 0 for every match).") var limit = 100
     @OptionGroup var output: EntityFormatOption
 
@@ -33,7 +34,9 @@ struct SearchCommand: ParsableCommand {
         let kinds = try self.kinds.parsed
         let clock = OutputClock(enabled: database.timing)
         try database.timed("search", output: clock) {
-            try registry.search(text, kinds: kinds, region: area.region, limit: limit) { entity, rank in
+            try registry.search(
+                text, kinds: kinds, region: area.region, limit: limit, on: try time.day, recordedAt: try time.knownAt
+            ) { entity, rank in
                 try clock.measure { try printer.add(entity, extra: [.double((rank * 1000).rounded() / 1000)]) }
             }
         }

@@ -90,6 +90,22 @@ struct MigratorTests {
             INSERT INTO entity_search (rowid, name)
             SELECT rowid, 'fundacja dziewiatka' FROM entities WHERE id = '01900000-0000-7000-8000-000000000009';
             """,
+        10: """
+            INSERT INTO entities (id, version, change, actor, kind, name, founded_on, created_at, updated_at,
+                effective_on, valid_from, valid_to)
+            VALUES ('01900000-0000-7000-8000-000000000010', 1, 'add', 'fixture', 'kgw', 'KGW „Dziesiątka”', '2020-05-01',
+                    '2025-01-10T00:00:00.000000Z', '2025-01-10T00:00:00.000000Z', '2020-05-01', '2020-05-01', '9999-12-31');
+            """,
+        11: """
+            INSERT INTO entity_versions (entity_id, version, change, recorded_at, actor, kind, name, founded_on, effective_on)
+            VALUES ('01900000-0000-7000-8000-000000000010', 1, 'add', '2025-01-10T00:00:00.000000Z', 'fixture', 'kgw',
+                    'KGW „Dziesiątka”', '2020-05-01', '2020-05-01');
+            UPDATE entities SET version = 2, change = 'update', name = 'KGW „Dziesiątka” z Lasu',
+                updated_at = '2025-01-11T00:00:00.000000Z', effective_on = '2024-06-01', valid_from = '2024-06-01'
+            WHERE id = '01900000-0000-7000-8000-000000000010';
+            INSERT INTO entity_timeline (entity_rowid, valid_from, valid_to, version, kind, teryt)
+            SELECT rowid, '2020-05-01', '2024-06-01', 1, 'kgw', NULL FROM entities WHERE id = '01900000-0000-7000-8000-000000000010';
+            """,
     ]
 
     @Test("migrations run on a connection in SQLite's defensive mode (Apple's default), which stays defensive")
@@ -214,6 +230,33 @@ struct MigratorTests {
                 #expect(indexed.first?[5] == "catering smaki obiady")
             }
             #expect(try SearchNorms.mismatches(after).isEmpty)
+        }
+        if version < 10 {
+            // 0010 dates each version from the Polish day it was recorded (a first version from its
+            // founding date) and keeps the days each version is in effect, as writes do.
+            var expected = [["01900000-0000-7000-8000-000000000001", "2025-01-01", "2025-01-01", "9999-12-31"]]
+            var timeline: [[String]] = []
+            if version >= 5 {
+                expected.append(["01900000-0000-7000-8000-000000000005", "2025-01-06", "2025-01-06", "9999-12-31"])
+                timeline.append(["01900000-0000-7000-8000-000000000005", "2025-01-05", "2025-01-06", "1"])
+            }
+            if version >= 8 {
+                // Closed on the day its closing was recorded: its last version is in effect on no day.
+                expected.append(["01900000-0000-7000-8000-000000000008", "2025-01-08", "2025-01-08", "2025-01-08"])
+                timeline.append(["01900000-0000-7000-8000-000000000008", "2025-01-07", "2025-01-08", "1"])
+            }
+            if version >= 9 {
+                expected.append(["01900000-0000-7000-8000-000000000009", "2025-01-09", "2025-01-09", "9999-12-31"])
+            }
+            #expect(try after.rows("SELECT id, effective_on, valid_from, valid_to FROM entities ORDER BY id") { row in
+                (0...3).map { row.text(at: $0) ?? "-" }
+            } == expected)
+            #expect(try after.rows(
+                """
+                SELECT e.id, t.valid_from, t.valid_to, t.version FROM entity_timeline t
+                JOIN entities e ON e.rowid = t.entity_rowid ORDER BY e.id
+                """) { row in (0...3).map { row.text(at: $0) ?? "-" } } == timeline)
+            #expect(try after.scalarInt("SELECT count(*) FROM entity_versions WHERE effective_on IS NULL") == 0)
         }
         let upgraded = try Registry.open(at: path, actor: "x", access: .read)
         #expect(try upgraded.entity("5260250274").fields.name == "CIS Fixture")

@@ -76,11 +76,10 @@ CREATE TABLE entities (
     created_at     TEXT NOT NULL,
     updated_at     TEXT NOT NULL
 , change TEXT NOT NULL DEFAULT 'add'
-    CHECK (change = 'add' OR change = 'update' OR change = 'close' OR change = 'reopen'), reason TEXT, actor TEXT NOT NULL DEFAULT '', batch_id TEXT REFERENCES import_batches (id) DEFERRABLE INITIALLY DEFERRED);
+    CHECK (change = 'add' OR change = 'update' OR change = 'close' OR change = 'reopen'), reason TEXT, actor TEXT NOT NULL DEFAULT '', batch_id TEXT REFERENCES import_batches (id) DEFERRABLE INITIALLY DEFERRED, effective_on TEXT, valid_from TEXT, valid_to TEXT);
 CREATE UNIQUE INDEX entities_nip ON entities (nip) WHERE nip IS NOT NULL;
 CREATE UNIQUE INDEX entities_regon ON entities (regon) WHERE regon IS NOT NULL;
 CREATE UNIQUE INDEX entities_krs ON entities (krs) WHERE krs IS NOT NULL;
-CREATE INDEX entities_teryt ON entities (teryt);
 CREATE INDEX entities_kind ON entities (kind);
 CREATE TABLE entity_versions (
     entity_id      TEXT NOT NULL REFERENCES entities (id),
@@ -111,7 +110,7 @@ CREATE TABLE entity_versions (
     capacity       INTEGER,
     operator_id    TEXT,
     operator_teryt TEXT,
-    note           TEXT,
+    note           TEXT, effective_on TEXT,
     PRIMARY KEY (entity_id, version)
 ) WITHOUT ROWID;
 CREATE INDEX entity_versions_recorded ON entity_versions (recorded_at);
@@ -253,8 +252,6 @@ CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
-CREATE TRIGGER entity_versions_no_update BEFORE UPDATE ON entity_versions
-BEGIN SELECT RAISE(ABORT, 'entity_versions is append-only'); END;
 CREATE TRIGGER entities_no_delete BEFORE DELETE ON entities
 BEGIN SELECT RAISE(ABORT, 'entities are never deleted: close them with a date'); END;
 CREATE TRIGGER certificates_no_update BEFORE UPDATE ON certificates
@@ -285,17 +282,6 @@ CREATE TRIGGER teryt_unit_versions_no_delete BEFORE DELETE ON teryt_unit_version
 BEGIN SELECT RAISE(ABORT, 'teryt_unit_versions is append-only'); END;
 CREATE TRIGGER teryt_units_no_delete BEFORE DELETE ON teryt_units
 BEGIN SELECT RAISE(ABORT, 'TERYT units are never deleted: an abolished unit is marked'); END;
-CREATE VIEW v_entities AS
-SELECT e.id, e.kind, e.name, e.nip, e.regon, e.krs, e.pkd, e.street, e.postal_code, e.city, e.teryt,
-       g.name AS commune, p.name AS county, w.name AS voivodeship,
-       e.founded_on, e.closed_on, e.close_reason,
-       CASE WHEN e.closed_on IS NULL OR e.closed_on > date('now') THEN 'active' ELSE 'closed' END AS status,
-       e.email, e.phone, e.www, e.latitude, e.longitude, e.capacity, e.operator_id, e.operator_teryt, e.note,
-       e.version, e.created_at, e.updated_at
-FROM entities e
-LEFT JOIN teryt_units g ON g.code = e.teryt
-LEFT JOIN teryt_units p ON p.code = substr(e.teryt, 1, 4)
-LEFT JOIN teryt_units w ON w.code = substr(e.teryt, 1, 2);
 CREATE VIEW v_certificate_events AS
 SELECT ev.id AS event_id, ev.certificate_id, c.entity_id, c.scheme_code AS scheme, ev.event, ev.effective_on,
        ev.valid_from, ev.valid_to, ev.decision_no, ev.decided_on, ev.issuer, ev.scope, ev.reason, ev.corrects,
@@ -329,20 +315,6 @@ CREATE INDEX entities_name ON entities (name);
 CREATE INDEX certificate_periods_scheme ON certificate_periods (scheme_code, held_from, held_to, entity_rowid);
 CREATE TRIGGER entity_versions_no_delete BEFORE DELETE ON entity_versions
 BEGIN SELECT RAISE(ABORT, 'entity_versions is append-only'); END;
-CREATE TRIGGER entities_keep_history BEFORE UPDATE ON entities
-WHEN NEW.version <> OLD.version + 1
-  OR NOT EXISTS (SELECT 1 FROM entity_versions v WHERE v.entity_id = OLD.id AND v.version = OLD.version)
-BEGIN SELECT RAISE(ABORT, 'entities: a new version must follow the current one, which must be kept in entity_versions first'); END;
-CREATE VIEW v_entity_history AS
-SELECT entity_id, version, change, reason, recorded_at, actor, batch_id, kind, name, nip, regon, krs, pkd,
-       street, postal_code, city, teryt, founded_on, closed_on, close_reason, email, phone, www, latitude,
-       longitude, capacity, operator_id, operator_teryt, note
-FROM entity_versions
-UNION ALL
-SELECT id, version, change, reason, updated_at, actor, batch_id, kind, name, nip, regon, krs, pkd,
-       street, postal_code, city, teryt, founded_on, closed_on, close_reason, email, phone, www, latitude,
-       longitude, capacity, operator_id, operator_teryt, note
-FROM entities;
 CREATE TRIGGER import_batches_no_update BEFORE UPDATE ON import_batches
 WHEN OLD.finished_at <> '' OR NEW.finished_at = ''
   OR NEW.id IS NOT OLD.id OR NEW.target IS NOT OLD.target OR NEW.file_name IS NOT OLD.file_name
@@ -363,3 +335,43 @@ CREATE TABLE 'entity_search_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WI
 CREATE TABLE 'entity_search_content'(id INTEGER PRIMARY KEY, c0, c1, c2, c3, c4);
 CREATE TABLE 'entity_search_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
 CREATE TABLE 'entity_search_config'(k PRIMARY KEY, v) WITHOUT ROWID;
+CREATE TABLE entity_timeline (
+    entity_rowid INTEGER NOT NULL,
+    valid_from   TEXT NOT NULL,
+    valid_to     TEXT NOT NULL,
+    version      INTEGER NOT NULL,
+    kind         TEXT NOT NULL,
+    teryt        TEXT,
+    PRIMARY KEY (entity_rowid, valid_from)
+) WITHOUT ROWID;
+CREATE INDEX entity_timeline_days ON entity_timeline (valid_from, valid_to);
+CREATE INDEX entities_place ON entities (teryt, kind, valid_from, valid_to);
+CREATE VIEW v_entity_history AS
+SELECT entity_id, version, change, reason, recorded_at, actor, batch_id, kind, name, nip, regon, krs, pkd,
+       street, postal_code, city, teryt, founded_on, closed_on, close_reason, email, phone, www, latitude,
+       longitude, capacity, operator_id, operator_teryt, note, effective_on
+FROM entity_versions
+UNION ALL
+SELECT id, version, change, reason, updated_at, actor, batch_id, kind, name, nip, regon, krs, pkd,
+       street, postal_code, city, teryt, founded_on, closed_on, close_reason, email, phone, www, latitude,
+       longitude, capacity, operator_id, operator_teryt, note, effective_on
+FROM entities;
+CREATE VIEW v_entities AS SELECT e.id, e.kind, e.name, e.nip, e.regon, e.krs, e.pkd, e.street, e.postal_code, e.city, e.teryt,
+       g.name AS commune, p.name AS county, w.name AS voivodeship,
+       e.founded_on, e.closed_on, e.close_reason, e.status,
+       e.email, e.phone, e.www, e.latitude, e.longitude, e.capacity, e.operator_id, e.operator_teryt, e.note,
+       e.version, e.created_at, e.updated_at, e.effective_on
+FROM (SELECT e.id, e.version, e.kind, e.name, e.nip, e.regon, e.krs, e.pkd, e.street, e.postal_code, e.city, e.teryt, e.founded_on, e.closed_on, e.close_reason, e.email, e.phone, e.www, e.latitude, e.longitude, e.capacity, e.operator_id, e.operator_teryt, e.note, e.created_at, e.updated_at, e.effective_on, e.rowid AS entity_rowid, 'active' AS status FROM entities e
+WHERE e.valid_from <= date(substr(strftime('%Y-%m-%dT%H:%M:%S', 'now'), 1, 19), CASE WHEN substr(strftime('%Y-%m-%dT%H:%M:%S', 'now'), 1, 19) >= date(substr(strftime('%Y-%m-%dT%H:%M:%S', 'now'), 1, 4) || '-03-25', 'weekday 0') || 'T01:00:00' AND substr(strftime('%Y-%m-%dT%H:%M:%S', 'now'), 1, 19) < date(substr(strftime('%Y-%m-%dT%H:%M:%S', 'now'), 1, 4) || '-10-25', 'weekday 0') || 'T01:00:00' THEN '+2 hours' ELSE '+1 hours' END) AND e.valid_to > date(substr(strftime('%Y-%m-%dT%H:%M:%S', 'now'), 1, 19), CASE WHEN substr(strftime('%Y-%m-%dT%H:%M:%S', 'now'), 1, 19) >= date(substr(strftime('%Y-%m-%dT%H:%M:%S', 'now'), 1, 4) || '-03-25', 'weekday 0') || 'T01:00:00' AND substr(strftime('%Y-%m-%dT%H:%M:%S', 'now'), 1, 19) < date(substr(strftime('%Y-%m-%dT%H:%M:%S', 'now'), 1, 4) || '-10-25', 'weekday 0') || 'T01:00:00' THEN '+2 hours' ELSE '+1 hours' END) UNION ALL SELECT e.id, v.version, v.kind, v.name, v.nip, v.regon, v.krs, v.pkd, v.street, v.postal_code, v.city, v.teryt, e.founded_on, e.closed_on, e.close_reason, v.email, v.phone, v.www, v.latitude, v.longitude, v.capacity, v.operator_id, v.operator_teryt, v.note, e.created_at, v.recorded_at, v.effective_on, e.rowid, 'active' AS status FROM entity_timeline t
+JOIN entities e ON e.rowid = t.entity_rowid
+JOIN entity_versions v ON v.entity_id = e.id AND v.version = t.version
+WHERE t.valid_from <= date(substr(strftime('%Y-%m-%dT%H:%M:%S', 'now'), 1, 19), CASE WHEN substr(strftime('%Y-%m-%dT%H:%M:%S', 'now'), 1, 19) >= date(substr(strftime('%Y-%m-%dT%H:%M:%S', 'now'), 1, 4) || '-03-25', 'weekday 0') || 'T01:00:00' AND substr(strftime('%Y-%m-%dT%H:%M:%S', 'now'), 1, 19) < date(substr(strftime('%Y-%m-%dT%H:%M:%S', 'now'), 1, 4) || '-10-25', 'weekday 0') || 'T01:00:00' THEN '+2 hours' ELSE '+1 hours' END) AND t.valid_to > date(substr(strftime('%Y-%m-%dT%H:%M:%S', 'now'), 1, 19), CASE WHEN substr(strftime('%Y-%m-%dT%H:%M:%S', 'now'), 1, 19) >= date(substr(strftime('%Y-%m-%dT%H:%M:%S', 'now'), 1, 4) || '-03-25', 'weekday 0') || 'T01:00:00' AND substr(strftime('%Y-%m-%dT%H:%M:%S', 'now'), 1, 19) < date(substr(strftime('%Y-%m-%dT%H:%M:%S', 'now'), 1, 4) || '-10-25', 'weekday 0') || 'T01:00:00' THEN '+2 hours' ELSE '+1 hours' END) UNION ALL SELECT e.id, e.version, e.kind, e.name, e.nip, e.regon, e.krs, e.pkd, e.street, e.postal_code, e.city, e.teryt, e.founded_on, e.closed_on, e.close_reason, e.email, e.phone, e.www, e.latitude, e.longitude, e.capacity, e.operator_id, e.operator_teryt, e.note, e.created_at, e.updated_at, e.effective_on, e.rowid AS entity_rowid, 'closed' AS status FROM entities e WHERE e.closed_on <= date(substr(strftime('%Y-%m-%dT%H:%M:%S', 'now'), 1, 19), CASE WHEN substr(strftime('%Y-%m-%dT%H:%M:%S', 'now'), 1, 19) >= date(substr(strftime('%Y-%m-%dT%H:%M:%S', 'now'), 1, 4) || '-03-25', 'weekday 0') || 'T01:00:00' AND substr(strftime('%Y-%m-%dT%H:%M:%S', 'now'), 1, 19) < date(substr(strftime('%Y-%m-%dT%H:%M:%S', 'now'), 1, 4) || '-10-25', 'weekday 0') || 'T01:00:00' THEN '+2 hours' ELSE '+1 hours' END)) e
+LEFT JOIN teryt_units g ON g.code = e.teryt
+LEFT JOIN teryt_units p ON p.code = substr(e.teryt, 1, 4)
+LEFT JOIN teryt_units w ON w.code = substr(e.teryt, 1, 2);
+CREATE TRIGGER entity_versions_no_update BEFORE UPDATE ON entity_versions
+BEGIN SELECT RAISE(ABORT, 'entity_versions is append-only'); END;
+CREATE TRIGGER entities_keep_history BEFORE UPDATE ON entities
+WHEN NEW.version <> OLD.version + 1
+  OR NOT EXISTS (SELECT 1 FROM entity_versions v WHERE v.entity_id = OLD.id AND v.version = OLD.version)
+BEGIN SELECT RAISE(ABORT, 'entities: a new version must follow the current one, which must be kept in entity_versions first'); END;

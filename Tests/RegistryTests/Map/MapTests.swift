@@ -96,7 +96,7 @@ struct MapTests {
         // Today: the certificate (one year from 2025-01-10) has lapsed.
         let now = try test.registry.map(level: .powiat, region: "28")
         #expect(now.units.allSatisfy { $0.holders.isEmpty })
-        #expect(now.on == LocalDate(iso: "2026-01-15") && !now.isHistorical)
+        #expect(now.on == LocalDate(iso: "2026-01-15") && now.recordedAt == nil)
     }
 
     @Test("gaps: units without CIS and KIS, open needs without a matching resource")

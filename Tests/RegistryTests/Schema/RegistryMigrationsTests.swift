@@ -9,7 +9,7 @@ struct RegistryMigrationsTests {
     func listMatchesShippedFiles() {
         #expect(RegistryMigrations.files.map(\.name) == Migration.shipped.map(\.fileName))
         let withSteps = RegistryMigrations.files.filter { $0.dataStep != nil }.map(\.name)
-        #expect(withSteps == ["0007_search_norms.sql", "0009_search_ascii_tokens.sql"])
+        #expect(withSteps == ["0007_search_norms.sql", "0009_search_ascii_tokens.sql", "0010_valid_time.sql"])
     }
 
     @Test("a journal only a writer may roll back, met by a reader that cannot write either, is named with what to do")

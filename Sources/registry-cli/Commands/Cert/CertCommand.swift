@@ -55,25 +55,13 @@ struct CertCommand: ParsableCommand {
         )
         @OptionGroup var database: DatabaseOptions
         @Option(help: "The scheme code.") var scheme: String
-        @Option(help: "The day (default today).") var on: DateArgument?
-        @Option(name: .customLong("recorded-at"), help: "As the registry knew it then: a date (end of day) or a UTC time.") var recordedAt: String?
+        @OptionGroup var time: TimeOptions
         @OptionGroup var area: RegionOption
         @OptionGroup var list: ListFormatOption
 
-        func validate() throws {
-            try refusing {
-                try on?.check("on")
-                _ = try knownAt
-            }
-        }
-
-        private var knownAt: String? {
-            get throws { try recordedAt.map { try Timestamp.parse($0, field: "recorded-at") } }
-        }
-
         func run() throws {
             let registry = try database.openForReading()
-            let (day, knownAt) = (try on?.date, try knownAt)
+            let (day, knownAt) = (try time.day, try time.knownAt)
             let holders = try database.timed("holders") {
                 try registry.holders(scheme: scheme, on: day, recordedAt: knownAt, region: area.region)
             }

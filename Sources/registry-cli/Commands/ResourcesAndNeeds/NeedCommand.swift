@@ -13,7 +13,7 @@ struct NeedCommand: ParsableCommand, ResourceOrNeed {
     static let descriptionHelp = "What is needed."
     static let ending = (command: "close", abstract: "Record that a need was met (it stays in history).",
                          dateHelp: "When it was met (default today).")
-    static let allHelp = "Include needs already met."
+    static let allHelp = "Every need, met or not, whatever its dates (default: those open on --on)."
     static let examples = (
         add: """
               registry need add 7390000016 --category lokal --description "kuchnia do wynajęcia" --priority 1
@@ -28,8 +28,10 @@ struct NeedCommand: ParsableCommand, ResourceOrNeed {
             reportedOn: details.reportedOn).id
     }
 
-    static func list(_ registry: Registry, entity: String?, category: String?, all: Bool) throws -> [JSONValue] {
-        try registry.needs(entity: entity, category: category, includeMet: all).map(\.json)
+    static func list(
+        _ registry: Registry, entity: String?, category: String?, all: Bool, on day: LocalDate?, recordedAt: String?
+    ) throws -> [JSONValue] {
+        try registry.needs(entity: entity, category: category, includeMet: all, on: day, recordedAt: recordedAt).map(\.json)
     }
 
     static func end(_ registry: Registry, id: String, on day: LocalDate?) throws -> String {

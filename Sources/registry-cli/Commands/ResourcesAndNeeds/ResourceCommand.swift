@@ -14,7 +14,7 @@ struct ResourceCommand: ParsableCommand, ResourceOrNeed {
     static let descriptionHelp = "What is offered."
     static let ending = (command: "withdraw", abstract: "Record that a resource is no longer available (it stays in history).",
                          dateHelp: "Since when (default today).")
-    static let allHelp = "Include withdrawn resources."
+    static let allHelp = "Every resource, withdrawn or not, whatever its dates (default: those available on --on)."
     static let examples = (
         add: """
               registry resource add 7390000016 --category uslugi-gastronomiczne \\
@@ -30,8 +30,10 @@ struct ResourceCommand: ParsableCommand, ResourceOrNeed {
             recordedOn: details.recordedOn).id
     }
 
-    static func list(_ registry: Registry, entity: String?, category: String?, all: Bool) throws -> [JSONValue] {
-        try registry.resources(entity: entity, category: category, includeWithdrawn: all).map(\.json)
+    static func list(
+        _ registry: Registry, entity: String?, category: String?, all: Bool, on day: LocalDate?, recordedAt: String?
+    ) throws -> [JSONValue] {
+        try registry.resources(entity: entity, category: category, includeWithdrawn: all, on: day, recordedAt: recordedAt).map(\.json)
     }
 
     static func end(_ registry: Registry, id: String, on day: LocalDate?) throws -> String {

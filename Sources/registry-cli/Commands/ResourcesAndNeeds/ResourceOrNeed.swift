@@ -21,7 +21,10 @@ protocol ResourceOrNeed {
 
     /// Records one and returns its id.
     static func add(_ registry: Registry, entity: String, category: String, description: String, details: Details) throws -> String
-    static func list(_ registry: Registry, entity: String?, category: String?, all: Bool) throws -> [JSONValue]
+    /// The items as known at `recordedAt`: held on `day` at an existing entity, or with `all` every one.
+    static func list(
+        _ registry: Registry, entity: String?, category: String?, all: Bool, on day: LocalDate?, recordedAt: String?
+    ) throws -> [JSONValue]
     /// Ends one on `day` (default today) and returns the message saying so.
     static func end(_ registry: Registry, id: String, on day: LocalDate?) throws -> String
     static func categories(_ registry: Registry) throws -> [Category]

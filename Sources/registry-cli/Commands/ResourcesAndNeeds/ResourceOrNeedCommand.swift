@@ -34,11 +34,14 @@ enum ResourceOrNeedCommand<Kind: ResourceOrNeed> {
         @Option(help: "Only this entity's \(Kind.noun)s.") var entity: String?
         @Option(help: "Only this category.") var category: String?
         @Flag(help: ArgumentHelp(Kind.allHelp)) var all = false
+        @OptionGroup var time: TimeOptions
         @OptionGroup var list: ListFormatOption
 
         func run() throws {
             let registry = try database.openForReading()
-            list.print(try Kind.list(registry, entity: entity, category: category, all: all), columns: Kind.columns)
+            let items = try Kind.list(
+                registry, entity: entity, category: category, all: all, on: try time.day, recordedAt: try time.knownAt)
+            list.print(items, columns: Kind.columns)
         }
     }
 

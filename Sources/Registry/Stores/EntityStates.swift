@@ -1,0 +1,149 @@
+/// The entities as they are on a day in the world, as the registry knew them at a moment: the one
+/// question every listing, export, map and report asks (the README's "Two kinds of time").
+///
+/// An entity exists on day D when its life holds D (`EntityTimeline.life`); it shows the version
+/// in effect on D. Its founding and closing dates are the latest recorded by then (they date its
+/// life, whichever version is in effect). An entity closed by D shows its latest version with the
+/// status `closed`; one not founded yet on D is not part of that day's world.
+///
+/// Present knowledge reads the ranges kept as entities are written (`valid_from`/`valid_to` and
+/// `entity_timeline`), through indexes; a past moment replays the versions recorded by then in SQL.
+enum EntityStates {
+    /// Which entities of the day.
+    enum Status {
+        case active, closed, all
+    }
+
+    /// A restriction on which entities are read, applied before anything else.
+    enum Only {
+        /// The entity whose id is bound to this parameter.
+        case id(String)
+        /// The entities whose rowids the subquery (`SELECT …`) selects.
+        case rowids(String)
+        /// The entities whose ids the subquery (`SELECT …`) selects.
+        case ids(String)
+    }
+
+    /// A subquery with `EntityTable.columns`, then `entity_rowid` and `status`: the entities on the
+    /// day bound to parameter `day` (e.g. `?1`), as known now (`cutoff` nil) or by the stamp bound
+    /// to `cutoff`.
+    static func source(day: String, cutoff: String?, status: Status = .active, only: Only? = nil) -> String {
+        let arms: [String]
+        if let cutoff {
+            let replay = replayed(cutoff: cutoff, only: only)
+            let columns = replayColumns.joined(separator: ", ")
+            var list: [String] = []
+            if status != .closed {
+                list.append("SELECT \(columns), 'active' AS status FROM s WHERE s.seg_from <= \(day) AND s.seg_to > \(day)")
+            }
+            if status != .active {
+                list.append("SELECT \(columns), 'closed' AS status FROM s WHERE s.version = s.l_version AND s.l_closed <= \(day)")
+            }
+            return "(WITH \(replay) " + list.joined(separator: " UNION ALL ") + ")"
+        }
+        let current = EntityTable.selectList(alias: "e") + ", e.rowid AS entity_rowid"
+        func restricted(_ alias: String) -> String {
+            switch only {
+            case nil: return ""
+            case let .id(parameter): return " AND e.id = \(parameter)"
+            case let .rowids(subquery): return " AND \(alias) IN (\(subquery))"
+            case let .ids(subquery): return " AND e.id IN (\(subquery))"
+            }
+        }
+        var list: [String] = []
+        if status != .closed {
+            list.append("""
+                SELECT \(current), 'active' AS status FROM entities e
+                WHERE e.valid_from <= \(day) AND e.valid_to > \(day)\(restricted("e.rowid"))
+                """)
+            // A superseded version in effect on the day: its state, with the entity's life as known now.
+            let state = EntityTable.columns.map { column -> String in
+                switch column {
+                case "id": return "e.id"
+                case "founded_on", "closed_on", "close_reason", "created_at": return "e." + column
+                case "updated_at": return "v.recorded_at"
+                default: return "v." + column
+                }
+            }.joined(separator: ", ")
+            list.append("""
+                SELECT \(state), e.rowid, 'active' AS status FROM entity_timeline t
+                JOIN entities e ON e.rowid = t.entity_rowid
+                JOIN entity_versions v ON v.entity_id = e.id AND v.version = t.version
+                WHERE t.valid_from <= \(day) AND t.valid_to > \(day)\(restricted("t.entity_rowid"))
+                """)
+        }
+        if status != .active {
+            list.append("SELECT \(current), 'closed' AS status FROM entities e WHERE e.closed_on <= \(day)\(restricted("e.rowid"))")
+        }
+        return "(" + list.joined(separator: " UNION ALL ") + ")"
+    }
+
+    /// Entities that exist on the day, with only `entity_rowid`, `kind` and `teryt`: what the map
+    /// counts (as known now, from one covering index and the timeline, no table rows).
+    static func placements(day: String, cutoff: String?) -> String {
+        guard cutoff == nil else {
+            return "(SELECT entity_rowid, kind, teryt FROM \(source(day: day, cutoff: cutoff)))"
+        }
+        return """
+            (SELECT e.rowid AS entity_rowid, e.kind, e.teryt FROM entities e INDEXED BY entities_place
+             WHERE e.valid_from <= \(day) AND e.valid_to > \(day)
+             UNION ALL
+             SELECT t.entity_rowid, t.kind, t.teryt FROM entity_timeline t
+             WHERE t.valid_from <= \(day) AND t.valid_to > \(day))
+            """
+    }
+
+    /// Rowids of entities, as known now, whose state may differ between the days bound to `from`
+    /// and `to`: a range of one of their versions starts or ends in `(from, to]`, within the TERYT
+    /// range `?lower`/`?upper` when given (a moved entity's old and new ranges both end or start
+    /// there, so the one in the region is found).
+    static func changedBetween(from: String, to: String, terytRange: (lower: String, upper: String)?) -> String {
+        let region = terytRange.map { " AND teryt >= \($0.lower) AND teryt < \($0.upper)" } ?? ""
+        let boundary = "((valid_from > \(from) AND valid_from <= \(to)) OR (valid_to > \(from) AND valid_to <= \(to)))"
+        return """
+            SELECT rowid FROM entities INDEXED BY entities_place WHERE \(boundary)\(region)
+            UNION SELECT entity_rowid FROM entity_timeline WHERE \(boundary)\(region)
+            """
+    }
+
+    /// The replayed columns, in `EntityTable.columns` order, then `entity_rowid`.
+    private static let replayColumns: [String] = EntityTable.columns.map { column in
+        switch column {
+        case "id": return "s.entity_id AS id"
+        case "founded_on": return "s.l_founded AS founded_on"
+        case "closed_on": return "s.l_closed AS closed_on"
+        case "close_reason": return "s.l_reason AS close_reason"
+        case "created_at": return "s.first_recorded AS created_at"
+        case "updated_at": return "s.recorded_at AS updated_at"
+        default: return "s." + column
+        }
+    } + ["(SELECT x.rowid FROM entities x WHERE x.id = s.entity_id) AS entity_rowid"]
+
+    /// CTEs ending in `s`: every version recorded by `cutoff` with the range of days it is in
+    /// effect (`seg_from`, `seg_to`), by the rule of `EntityTimeline.ranges`, and its entity's life
+    /// and latest version as known then (`l_*`).
+    private static func replayed(cutoff: String, only: Only?) -> String {
+        var filter = ""
+        switch only {
+        case nil: break
+        case let .id(parameter): filter = " AND h.entity_id = \(parameter)"
+        case let .rowids(subquery): filter = " AND h.entity_id IN (SELECT x.id FROM entities x WHERE x.rowid IN (\(subquery)))"
+        case let .ids(subquery): filter = " AND h.entity_id IN (\(subquery))"
+        }
+        let end = "coalesce(l_closed, '\(EntityTimeline.openEnd)')"
+        return """
+            k AS (SELECT h.*, CASE WHEN h.version = 1 THEN '' ELSE h.effective_on END AS eff
+                  FROM v_entity_history h WHERE h.recorded_at <= \(cutoff)\(filter)),
+            w AS (SELECT k.*,
+                         lead(eff, 1, '\(EntityTimeline.openEnd)') OVER (PARTITION BY entity_id ORDER BY eff, version) AS next_eff,
+                         last_value(founded_on) OVER life AS l_founded, last_value(closed_on) OVER life AS l_closed,
+                         last_value(close_reason) OVER life AS l_reason, last_value(version) OVER life AS l_version,
+                         first_value(recorded_at) OVER life AS first_recorded
+                  FROM k
+                  WINDOW life AS (PARTITION BY entity_id ORDER BY version ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)),
+            s AS (SELECT w.*, min(max(eff, coalesce(l_founded, \(WarsawTime.sqlDay(of: "first_recorded")))), min(next_eff, \(end))) AS seg_from,
+                         min(next_eff, \(end)) AS seg_to
+                  FROM w)
+            """
+    }
+}
