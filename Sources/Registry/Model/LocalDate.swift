@@ -103,11 +103,9 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
         adding(months: years * 12)
     }
 
-    /// Today's date in Poland (Europe/Warsaw) at the instant `now`.
+    /// Today's date in Poland (Europe/Warsaw) at the instant `now` (see `WarsawTime`).
     public static func today(now: Date = Date()) -> LocalDate {
-        let zone = TimeZone(identifier: "Europe/Warsaw") ?? TimeZone(secondsFromGMT: 3600) ?? .current
-        let seconds = Int((now.timeIntervalSince1970 + Double(zone.secondsFromGMT(for: now))).rounded(.down))
-        return LocalDate(daysSinceEpoch: seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
+        WarsawTime.day(at: now)
     }
 
     private init(uncheckedYear year: Int, month: Int, day: Int) {

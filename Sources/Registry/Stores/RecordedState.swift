@@ -2,9 +2,9 @@
 /// cutoff time. Queries, exports, the map and change reports read past states this way, so "as of
 /// a day" means the same thing everywhere (`VersionedTable.recorded(cutoff:)` writes the SQL).
 enum RecordedState {
-    /// The cutoff for `day`: everything recorded by the end of that day (UTC).
+    /// The cutoff for `day`: everything recorded by the end of that Polish day.
     static func cutoff(_ day: LocalDate) -> String {
-        day.description + "T23:59:59.999999Z"
+        WarsawTime.end(of: day)
     }
 
     /// Entities with `EntityTable.columns`, as recorded by the bound `cutoff` parameter.

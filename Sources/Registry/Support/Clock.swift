@@ -45,27 +45,29 @@ public enum Timestamp {
         return full.prefix(19).filter { $0 != "-" && $0 != ":" } + "Z"
     }
 
-    /// Which instant of a day a bare date stands for.
+    /// Which instant of a (Polish) day a bare date stands for.
     public enum DayBoundary: Sendable {
-        /// 00:00:00 UTC (for "since").
+        /// The first microsecond: Polish midnight, 23:00 or 22:00 UTC the day before (for "since").
         case start
-        /// The last microsecond (for "as known at").
+        /// The last microsecond, before the next Polish midnight (for "as known at").
         case end
     }
 
-    /// Parses what users type for a recorded time: a date (a whole day, UTC) or an ISO timestamp
-    /// (`2026-11-22T15:40`, `…:01`, `…:01.5`, with `Z` or an offset). Returns the canonical stamp.
+    /// Parses what users type for a recorded time: a date (a whole Polish day, `WarsawTime`) or an
+    /// ISO timestamp (`2026-11-22T15:40`, `…:01`, `…:01.5`, with `Z` or an offset; without either
+    /// it is UTC, like every stored stamp). Returns the canonical stamp.
     public static func parse(_ text: String, field: String, day: DayBoundary = .end) throws -> String {
         let trimmed = text.trimmed
+        let refusal = RegistryError.invalidValue(
+            field: field, value: text, rule: "must be a date (YYYY-MM-DD) or a UTC time (YYYY-MM-DDTHH:MM[:SS]Z)")
         if trimmed.count == 10, trimmed.dropFirst(4).first == "-" {
             _ = try validDate(trimmed, field: field, original: text)
-            return trimmed + (day == .end ? "T23:59:59.999999Z" : "T00:00:00.000000Z")
+            guard let local = LocalDate(iso: trimmed) else { throw refusal }
+            return day == .end ? WarsawTime.end(of: local) : WarsawTime.start(of: local)
         }
         // The whole text must have this shape: a parser that stops early would take
         // `…T15:40:01Zjunk` for a time.
         let shape = /([0-9]{4}-[0-9]{2}-[0-9]{2})T([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]{1,9}))?)?(Z|[+-][0-9]{2}:[0-9]{2})?/
-        let refusal = RegistryError.invalidValue(
-            field: field, value: text, rule: "must be a date (YYYY-MM-DD) or a UTC time (YYYY-MM-DDTHH:MM[:SS]Z)")
         guard let match = trimmed.wholeMatch(of: shape),
               let hour = Int(match.2), let minute = Int(match.3), hour < 24, minute < 60
         else { throw refusal }

@@ -7,17 +7,12 @@ import Testing
 struct TimestampTests {
     static let refusal = "must be a date (YYYY-MM-DD) or a UTC time (YYYY-MM-DDTHH:MM[:SS]Z)"
 
-    @Test("a date stands for the end of that day (UTC), or its start when asked", arguments: [
-        ("2026-11-22", "2026-11-22T23:59:59.999999Z", "2026-11-22T00:00:00.000000Z"),
-        (" 2024-02-29 ", "2024-02-29T23:59:59.999999Z", "2024-02-29T00:00:00.000000Z"),
-        ("2000-02-29", "2000-02-29T23:59:59.999999Z", "2000-02-29T00:00:00.000000Z"),
-        ("2025-12-31", "2025-12-31T23:59:59.999999Z", "2025-12-31T00:00:00.000000Z"),
-        ("2026-04-30", "2026-04-30T23:59:59.999999Z", "2026-04-30T00:00:00.000000Z"),
-    ])
-    func dates(_ text: String, _ end: String, _ start: String) throws {
-        #expect(try Timestamp.parse(text, field: "recorded-at") == end)
-        #expect(try Timestamp.parse(text, field: "recorded-at", day: .end) == end)
-        #expect(try Timestamp.parse(text, field: "since", day: .start) == start)
+    // The days and their exact first and last microseconds, winter, summer and the two Sundays.
+    @Test("a date stands for the end of that Polish day, or its start when asked", arguments: WarsawTimeTests.boundaries)
+    func dates(_ day: String, _ start: String, _ end: String) throws {
+        #expect(try Timestamp.parse(day, field: "recorded-at") == end)
+        #expect(try Timestamp.parse(" \(day)\n", field: "recorded-at", day: .end) == end)
+        #expect(try Timestamp.parse(day, field: "since", day: .start) == start)
     }
 
     @Test("ISO 8601 times with Z or an offset become the UTC stamp; without a zone they are UTC", arguments: [
@@ -56,7 +51,7 @@ struct TimestampTests {
     @Test("other shapes are refused, naming the field and the forms accepted", arguments: [
         "yesterday", "22.11.2026", "2026/11/22", "2026-11-22 15:40:01", "2026-11-22T25:00:00Z", "2026-11-22T15:40:01+25:00", "",
         "2026-11-22T15:40:01Z' OR 1=1", "2026-11-22T15:40:60Z", "2026-11-22T15:60Z", "2026-11-22T15Z", "2026-11-22T15:40:01.Z",
-        "2026-11-22t15:40Z", "２０２６-11-22T15:40Z",
+        "2026-11-22t15:40Z", "２０２６-11-22T15:40Z", "0999-12-31", "0999-12-31T10:00Z",
     ])
     func otherShapes(_ text: String) {
         #expect(throws: RegistryError.invalidValue(field: "since", value: text, rule: Self.refusal)) {
@@ -64,11 +59,12 @@ struct TimestampTests {
         }
     }
 
-    @Test("--recorded-at as typed selects what the registry knew then: a date includes that whole day")
+    @Test("--recorded-at as typed selects what the registry knew then: a date includes that whole Polish day")
     func recordedAtAsTyped() throws {
         let test = try TestRegistry(start: "2020-01-01T08:00:00Z")
         let registry = test.registry
         try registry.addEntity([.kind: "spoldzielnia-socjalna", .name: "Spółdzielnia Socjalna Warmianka", .nip: "5260250274", .teryt: "2862011"])
+        try registry.addEntity([.kind: "spoldzielnia-socjalna", .name: "Spółdzielnia Socjalna Kormoran", .nip: "5425000801", .teryt: "2862011"])
         test.clock.set("2020-02-01T10:00:00Z")
         _ = try registry.grantCertificate(entity: "5260250274", scheme: "zakup-prospoleczny", details: CertificateDetails(
             validFrom: LocalDate(iso: "2020-01-01"), decisionNo: "ZP/1/2020", issuer: "ROPS Olsztyn", scope: "catering"))
@@ -83,5 +79,14 @@ struct TimestampTests {
         #expect(try holders("2020-02-01T11:00+01:00") == ["Spółdzielnia Socjalna Warmianka"])
         #expect(try holders("2020-02-01T10:59:59+01:00").isEmpty)
         #expect(try holders("2020-02-01T09:59:59.999Z").isEmpty)
+
+        // Granted at 00:30 Polish time on 2 February (23:30 UTC on the 1st): not by the end of the 1st.
+        test.clock.set("2020-02-01T23:30:00Z")
+        _ = try registry.grantCertificate(entity: "5425000801", scheme: "zakup-prospoleczny", details: CertificateDetails(
+            validFrom: LocalDate(iso: "2020-01-01"), decisionNo: "ZP/2/2020", issuer: "ROPS Olsztyn", scope: "catering"))
+        #expect(try holders("2020-02-01") == ["Spółdzielnia Socjalna Warmianka"])
+        #expect(try holders("2020-02-01T22:59:59.999999Z") == ["Spółdzielnia Socjalna Warmianka"])
+        #expect(try holders("2020-02-02").sorted() == ["Spółdzielnia Socjalna Kormoran", "Spółdzielnia Socjalna Warmianka"])
+        #expect(try holders("2020-02-01T23:30Z").sorted() == ["Spółdzielnia Socjalna Kormoran", "Spółdzielnia Socjalna Warmianka"])
     }
 }
