@@ -25,6 +25,8 @@ extension Registry {
         }
         report.problems += try entities.versionGaps()
         report.problems += try entities.unknownTerytCodes()
+        let timeline = EntityTimeline(database: database)
+        report.problems += try timeline.mismatches()
         let norms = try SearchNorms.mismatches(database)
         if let first = norms.first {
             report.problems.append(
@@ -40,6 +42,11 @@ extension Registry {
             }
         }
         report.notices += try entities.unitsWithoutOperator()
+        let undated = try timeline.undatedCount()
+        if undated > 0 {
+            report.notices.append(
+                "\(undated) entities have no founding date: they count from the day they were first recorded until it is filled in")
+        }
         return report
     }
 

@@ -107,4 +107,46 @@ struct EntityTimeline {
             try timeline.store(ranges, current: entity.version, entityRowid: entity.rowid)
         }
     }
+
+    // MARK: Checks
+
+    /// Entities whose kept day ranges (the row's and the timeline's) differ from those their
+    /// versions give, as problems of `registry check`.
+    func mismatches() throws -> [String] {
+        let end = "coalesce(closed_on, '\(Self.openEnd)')"
+        // One version: in effect for the whole life, and nothing in the timeline.
+        var problems = try database.rows(
+            """
+            SELECT id FROM entities
+            WHERE version = 1 AND (valid_from IS NOT min(coalesce(founded_on, \(WarsawTime.sqlDay(of: "created_at"))), \(end))
+                                   OR valid_to IS NOT \(end)
+                                   OR EXISTS (SELECT 1 FROM entity_timeline t WHERE t.entity_rowid = entities.rowid))
+            """) { "entity \($0.text(at: 0) ?? "?"): the days its version is in effect differ from its dates" }
+        let entities = try database.rows(
+            "SELECT rowid, id, version, founded_on, closed_on, created_at, valid_from, valid_to FROM entities WHERE version > 1"
+        ) { row in
+            (rowid: Int64(row.int(at: 0) ?? 0), id: row.text(at: 1) ?? "", version: row.int(at: 2) ?? 0,
+             life: Self.life(foundedOn: row.text(at: 3).flatMap { LocalDate(iso: $0) },
+                             closedOn: row.text(at: 4).flatMap { LocalDate(iso: $0) }, createdAt: row.text(at: 5) ?? ""),
+             kept: [row.text(at: 6) ?? "", row.text(at: 7) ?? ""])
+        }
+        for entity in entities {
+            let ranges = Self.ranges(try versions(of: entity.id), start: entity.life.start, end: entity.life.end)
+            let own = ranges.first { $0.version.version == entity.version }
+            let timeline = ranges.filter { $0.version.version != entity.version && $0.from < $0.to }
+                .map { [$0.from, $0.to, String($0.version.version), $0.version.kind, $0.version.teryt ?? ""] }
+            let kept = try database.rows(
+                "SELECT valid_from, valid_to, version, kind, teryt FROM entity_timeline WHERE entity_rowid = ? ORDER BY valid_from",
+                [.integer(entity.rowid)]) { row in (0...4).map { row.text(at: $0) ?? "" } }
+            if entity.kept != [own?.from ?? entity.life.end, own?.to ?? entity.life.end] || kept != timeline.sorted(by: { $0[0] < $1[0] }) {
+                problems.append("entity \(entity.id): the days its versions are in effect differ from their effective dates")
+            }
+        }
+        return problems
+    }
+
+    /// Entities with no founding date (they count from the day they were first recorded).
+    func undatedCount() throws -> Int {
+        try database.scalarInt("SELECT count(*) FROM entities WHERE founded_on IS NULL") ?? 0
+    }
 }

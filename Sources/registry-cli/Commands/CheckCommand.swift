@@ -25,6 +25,6 @@ struct CheckCommand: ParsableCommand {
             Output.message("registry: \(report.problems.count) problem(s) found")
             throw ExitCode(ExitCodes.dataError)
         }
-        Output.line("ok: integrity, foreign keys, audit chain, versions, certificate timelines and TERYT codes hold")
+        Output.line("ok: integrity, foreign keys, audit chain, versions, day ranges, certificate timelines and TERYT codes hold")
     }
 }
