@@ -4,7 +4,7 @@ extension Registry {
     var entities: EntityStore { EntityStore(database: database, audit: audit, search: search) }
 
     func validator() throws -> EntityValidator {
-        EntityValidator(terytCodes: try terytCodes(), resolveOperator: { try self.resolveEntity($0) })
+        EntityValidator(terytCodes: try terytCodes(), today: today, resolveOperator: { try self.resolveEntity($0) })
     }
 
     /// Adds a new entity and returns it (version 1).
@@ -27,8 +27,12 @@ extension Registry {
     public func updateEntity(_ reference: String, _ input: EntityInput, reason: String? = nil) throws -> (entity: Entity, changed: Bool) {
         try write { context in
             let current = try entity(reference)
-            let fields = try validator().fields(from: input, base: current.fields)
+            let validator = try self.validator()
+            let fields = try validator.fields(from: input, base: current.fields)
             guard fields != current.fields else { return (current, false) }
+            if fields.foundedOn != current.fields.foundedOn {
+                try validator.rules.checkClosing(current.closedOn, of: fields, entityID: current.id, changed: .foundedOn)
+            }
             try entities.checkUnique(fields, exceptID: current.id)
             let updated = Entity(
                 id: current.id, version: current.version + 1, fields: fields, closedOn: current.closedOn,
