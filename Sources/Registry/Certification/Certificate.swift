@@ -35,7 +35,7 @@ public struct Certificate: Equatable, Sendable {
         stateDay = day
         decisionNo = timeline.events.last { $0.decisionNo != nil }?.decisionNo
         issuer = timeline.events.last { $0.issuer != nil }?.issuer
-        scope = timeline.events.last { $0.scope != nil }?.scope
+        scope = timeline.scope
     }
 }
 

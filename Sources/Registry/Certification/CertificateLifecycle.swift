@@ -120,6 +120,22 @@ struct CertificateTimeline: Sendable {
         return (from, to)
     }
 
+    /// The days the certificate is valid, as the events set it: from the start to the end of its
+    /// validity (9999-12-31 when open), cut short by a revocation (its day is the first not
+    /// valid); nil when that leaves no day. Suspensions do not shorten it: the certificate stands.
+    var validitySpan: (from: LocalDate, to: LocalDate)? {
+        let validity = validity()
+        guard let from = validity.from else { return nil }
+        var to = validity.to ?? Self.openEnd
+        if let revoked = events.first(where: { $0.type == .revoked }) {
+            to = min(to, revoked.effectiveOn.adding(days: -1))
+        }
+        return to < from ? nil : (from, to)
+    }
+
+    /// The latest scope the events carry.
+    var scope: String? { events.last { $0.scope != nil }?.scope }
+
     /// The state on `day`, from the events that took effect by then.
     func state(on day: LocalDate) -> CertificateState {
         state(on: day, events: events)

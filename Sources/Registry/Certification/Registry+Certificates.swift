@@ -115,6 +115,11 @@ extension Registry {
             throw RegistryError.invalidValue(
                 field: "scope", value: "", rule: "is required: \(scheme.code) covers named products or services")
         }
+        if let absence = holder.absence(on: validFrom) {
+            throw RegistryError.invalidValue(
+                field: "valid_from", value: validFrom.description,
+                rule: "a certificate cannot be granted for a day its holder does not exist; \(absence)")
+        }
         var details = details
         details.validTo = details.validTo ?? scheme.defaultValidTo(from: validFrom)
         let id = certificateID ?? Identifier.make(at: clock.date())
@@ -148,6 +153,9 @@ extension Registry {
         }
         if type == .renewed, details.validTo == nil {
             throw RegistryError.invalidValue(field: "valid_to", value: "", rule: "is required for a renewal")
+        }
+        if type == .renewed || type == .reinstated {
+            try checkHolderExists(entityID, on: date, certificateID: certificateID, type: type)
         }
         let event = CertificateEvent(
             id: eventID ?? Identifier.make(at: clock.date()), certificateID: certificateID, type: type, effectiveOn: date,
@@ -188,7 +196,45 @@ extension Registry {
             issuer: details.issuer ?? current.issuer, scope: details.scope ?? current.scope,
             reason: details.reason ?? current.reason, corrects: rootID, recordedAt: context.recordedAt,
             actor: context.actor, batchID: context.batchID)
+        // A correction that moves a grant, renewal or reinstatement to another day is held to the same rule.
+        let day = current.type == .granted ? (event.validFrom ?? event.effectiveOn) : event.effectiveOn
+        let currentDay = current.type == .granted ? (current.validFrom ?? current.effectiveOn) : current.effectiveOn
+        if [.granted, .renewed, .reinstated].contains(current.type), day != currentDay {
+            try checkHolderExists(entityID, on: day, certificateID: certificateID, type: current.type)
+        }
         return try append(event, to: certificateID, entityID: entityID, scheme: scheme, context: context, previous: events)
+    }
+
+    /// Refuses a grant, renewal or reinstatement of `certificateID` taking effect on a day its holder does not exist.
+    private func checkHolderExists(_ entityID: String, on day: LocalDate, certificateID: String, type: CertificateEventType) throws {
+        guard let holder = try entities.entity(id: entityID) else {
+            throw RegistryError.notFound(kind: "entity", reference: entityID)
+        }
+        if let absence = holder.absence(on: day) {
+            throw RegistryError.invalidValue(
+                field: type == .granted ? "valid_from" : "effective_on", value: day.description,
+                rule: "certificate \(certificateID) cannot be \(type.rawValue) for a day its holder does not exist; \(absence)")
+        }
+    }
+
+    /// Refuses a certificate whose validity (`timeline`'s) overlaps another certificate of the same
+    /// scheme, holder and scope: the registry holds one certificate for a thing at a time.
+    private func checkNoOverlap(_ timeline: CertificateTimeline, entityID: String, scheme: String) throws {
+        guard let span = timeline.validitySpan else { return }
+        func scope(_ text: String?) -> String? { text.flatMap { $0.isEmpty ? nil : $0 } }
+        func describe(_ span: (from: LocalDate, to: LocalDate)) -> String {
+            span.to == CertificateTimeline.openEnd ? "\(span.from), open-ended" : "\(span.from) to \(span.to)"
+        }
+        for other in try certificates.records(entityID: entityID, scheme: scheme) where other.id != timeline.certificateID {
+            let existing = CertificateTimeline(certificateID: other.id, events: other.events)
+            guard scope(existing.scope) == scope(timeline.scope), let held = existing.validitySpan,
+                  held.from <= span.to, span.from <= held.to else { continue }
+            let scopeText = scope(timeline.scope).map { "the same scope \(RegistryError.quoted($0))" } ?? "no scope either"
+            throw RegistryError.invalidValue(
+                field: "validity", value: describe(span),
+                rule: "overlaps certificate \(other.id) of \(scheme) held by entity \(entityID) with \(scopeText), "
+                    + "valid \(describe(held)); renew or correct that certificate instead")
+        }
     }
 
     /// Checks the timeline with `event` added, then writes the event, the periods cache and the audit entry.
@@ -199,6 +245,9 @@ extension Registry {
         let before = CertificateTimeline(certificateID: certificateID, events: previous)
         let after = CertificateTimeline(certificateID: certificateID, events: previous + [event])
         try after.validate()
+        if [.granted, .renewed, .corrected].contains(event.type) {
+            try checkNoOverlap(after, entityID: entityID, scheme: scheme)
+        }
         try certificates.append(event, entityID: entityID, scheme: scheme, periods: after.periods)
         let day = event.effectiveOn
         let certificate = Certificate(id: certificateID, entityID: entityID, scheme: scheme, timeline: after, on: day)
@@ -255,7 +304,7 @@ extension Registry {
         let prefix = try region.map(Self.regionPrefix)
         let records: [CertificateRecord]
         if let recordedAt {
-            records = try certificates.records(scheme: code, recordedBy: recordedAt)
+            records = try certificates.records(scheme: code, recordedBy: recordedAt, holderExistsOn: day)
         } else {
             // Current knowledge: the periods cache answers with an index range scan.
             records = try certificates.records(scheme: code, heldOn: day)

@@ -4,7 +4,7 @@ extension Registry {
     var entities: EntityStore { EntityStore(database: database, audit: audit, search: search) }
 
     func validator() throws -> EntityValidator {
-        EntityValidator(terytCodes: try terytCodes(), resolveOperator: { try self.resolveEntity($0) })
+        EntityValidator(terytCodes: try terytCodes(), today: today, resolveOperator: { try self.resolveEntity($0) })
     }
 
     /// Adds a new entity and returns it (version 1, in effect from its founding date).
@@ -31,8 +31,12 @@ extension Registry {
     ) throws -> (entity: Entity, changed: Bool) {
         try write { context in
             let current = try entity(reference)
-            let fields = try validator().fields(from: input, base: current.fields)
+            let validator = try self.validator()
+            let fields = try validator.fields(from: input, base: current.fields)
             guard fields != current.fields else { return (current, false) }
+            if fields.foundedOn != current.fields.foundedOn {
+                try validator.rules.checkClosing(current.closedOn, of: fields, entityID: current.id, changed: .foundedOn)
+            }
             try entities.checkUnique(fields, exceptID: current.id)
             let day = effectiveOn ?? Self.defaultEffectiveDate(today: today, foundedOn: fields.foundedOn, closedOn: current.closedOn)
             try Self.checkEffectiveDate(day, entity: current.id, foundedOn: fields.foundedOn, closedOn: current.closedOn)

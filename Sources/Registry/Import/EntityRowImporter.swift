@@ -148,6 +148,7 @@ struct EntityRowImporter: RowImporter {
         }
         try validator.rules.checkKindRules(fields)
         let closedOn = try closing(row.cell(other.closedOn), current: current)
+        try validator.rules.checkClosing(closedOn, of: fields, entityID: current?.id, changed: nil)
         let closeReason = row.cell(other.closeReason).map { $0.isEmpty ? nil : $0 } ?? current?.closeReason
         // A new row's identifiers were all looked up above and matched nothing; a matched entity's
         // other identifiers must not belong to someone else.

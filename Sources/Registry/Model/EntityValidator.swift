@@ -7,8 +7,8 @@ struct EntityValidator {
     /// Resolves an operator reference (id, NIP, KRS, REGON) to an entity id.
     let resolveOperator: (String) throws -> String
 
-    init(terytCodes: Set<String>, resolveOperator: @escaping (String) throws -> String) {
-        self.rules = EntityRules(terytCodes: terytCodes)
+    init(terytCodes: Set<String>, today: LocalDate, resolveOperator: @escaping (String) throws -> String) {
+        self.rules = EntityRules(terytCodes: terytCodes, today: today)
         self.resolveOperator = resolveOperator
     }
 
@@ -29,6 +29,8 @@ struct EntityValidator {
 struct EntityRules: Sendable {
     /// Every TERYT code in the registry's dictionary.
     let terytCodes: Set<String>
+    /// The Polish day the input is checked on: no founding date may come after it.
+    let today: LocalDate
 
     /// Applies `input` on top of `base` (nil for a new entity) and validates each given cell;
     /// the kind rules are checked separately (`checkKindRules`), on the fields as finally merged.
@@ -74,7 +76,13 @@ struct EntityRules: Sendable {
             fields.teryt = try text.map { try commune($0, field: .teryt) }
         }
         if case let .some(text) = value(.foundedOn) {
-            fields.foundedOn = try text.map { try LocalDate.parse($0, field: EntityField.foundedOn.rawValue) }
+            fields.foundedOn = try text.map { text in
+                let date = try LocalDate.parse(text, field: EntityField.foundedOn.rawValue)
+                guard date <= today else {
+                    throw invalid(.foundedOn, text, "is after today (\(today)); a founding date cannot be in the future")
+                }
+                return date
+            }
         }
         if case let .some(text) = value(.email) { fields.email = try text.map { try EmailAddress($0).text } }
         if case let .some(text) = value(.www) { fields.www = try text.map { try WebAddress($0).text } }
@@ -130,6 +138,21 @@ struct EntityRules: Sendable {
                 rule: "must lie in Poland (\(range.lowerBound)–\(range.upperBound) degrees)")
         }
         return number
+    }
+
+    /// A closing date before the founding date (the entity would never exist) is refused, naming
+    /// the field the change set (`closed_on` or `founded_on`) and the entity when it is recorded.
+    func checkClosing(_ closedOn: LocalDate?, of fields: EntityFields, entityID: String?, changed: EntityField?) throws {
+        guard let closed = closedOn, let founded = fields.foundedOn, closed < founded else { return }
+        let entity = entityID.map { " of entity \($0)" } ?? ""
+        if changed == .foundedOn {
+            throw RegistryError.invalidValue(
+                field: EntityField.foundedOn.rawValue, value: founded.description,
+                rule: "is after the closing date \(closed)\(entity); an entity cannot close before it is founded")
+        }
+        throw RegistryError.invalidValue(
+            field: "closed_on", value: closed.description,
+            rule: "is before the founding date \(founded)\(entity); an entity cannot close before it is founded")
     }
 
     /// Capacity and operators only for reintegration units; one operator; both coordinates or neither.

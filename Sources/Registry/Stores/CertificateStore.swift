@@ -111,18 +111,31 @@ struct CertificateStore {
         return (entityID, scheme, events)
     }
 
-    /// The records of the certificates of `scheme` held on `day` by the periods cache (current knowledge).
+    /// The records of the certificates of `scheme` held on `day` by the periods cache (current
+    /// knowledge) whose holder exists on `day` as the registry knows it now.
     func records(scheme: String, heldOn day: LocalDate) throws -> [CertificateRecord] {
         try records(
             """
             SELECT p.certificate_id FROM certificate_periods p
-            WHERE p.scheme_code = ?1 AND p.held_from <= ?2 AND p.held_to >= ?2
+            JOIN entities e ON e.id = p.entity_id
+            WHERE p.scheme_code = ?1 AND p.held_from <= ?2 AND p.held_to >= ?2 AND \(EntityLifespan.exists("e", on: "?2"))
             """, [.text(scheme), .text(day.description)])
     }
 
-    /// The records of the certificates of `scheme` recorded by `recordedAt`.
-    func records(scheme: String, recordedBy recordedAt: String) throws -> [CertificateRecord] {
-        try records("SELECT id FROM certificates WHERE scheme_code = ?1 AND recorded_at <= ?2", [.text(scheme), .text(recordedAt)])
+    /// The records of the entity's certificates of `scheme`.
+    func records(entityID: String, scheme: String) throws -> [CertificateRecord] {
+        try records("SELECT id FROM certificates WHERE entity_id = ?1 AND scheme_code = ?2", [.text(entityID), .text(scheme)])
+    }
+
+    /// The records of the certificates of `scheme` recorded by `recordedAt` whose holder, as
+    /// recorded by then, exists on `day`.
+    func records(scheme: String, recordedBy recordedAt: String, holderExistsOn day: LocalDate) throws -> [CertificateRecord] {
+        try records(
+            """
+            SELECT c.id FROM certificates c
+            JOIN \(RecordedState.entities(cutoff: "?2")) e ON e.id = c.entity_id
+            WHERE c.scheme_code = ?1 AND c.recorded_at <= ?2 AND \(EntityLifespan.exists("e", on: "?3"))
+            """, [.text(scheme), .text(recordedAt), .text(day.description)])
     }
 
     /// The holder, scheme and every recorded event of each certificate whose id `candidates` (SQL

@@ -7,7 +7,8 @@ struct OtherImportTests {
     static func withEntities() throws -> TestRegistry {
         let test = try TestRegistry(start: "2019-01-01T00:00:00Z")
         try test.registry.addEntity([.kind: "spoldzielnia-socjalna", .name: "SS Warmianka", .nip: "5260250274", .teryt: "2862011"])
-        try test.registry.addEntity([.kind: "cis", .name: "CIS Olsztyn", .krs: "123456", .teryt: "2862011", .capacity: "40"])
+        try test.registry.addEntity([.kind: "cis", .name: "CIS Olsztyn", .krs: "123456", .teryt: "2862011", .capacity: "40",
+                                     .foundedOn: "2014-09-01"])
         return test
     }
 

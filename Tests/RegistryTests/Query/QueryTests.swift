@@ -106,7 +106,7 @@ struct QueryTests {
         // An entity named with the value, holding a scheme whose code is the value (written straight
         // into the tables: `addScheme` allows no such code), and another holding a real scheme.
         let named = "Fundacja " + value
-        try r.addEntity([.kind: "fundacja", .name: named, .nip: Generated.nip(50), .teryt: "2862011"])
+        try r.addEntity([.kind: "fundacja", .name: named, .nip: Generated.nip(50), .teryt: "2862011", .foundedOn: "2020-01-01"])
         try r.database.run("""
             INSERT INTO schemes (code, name, issuer_type, default_validity_months, scoped, description, created_at)
             VALUES (?1, 'Znak ' || ?1, 'test', NULL, 0, NULL, '2025-01-01T00:00:00Z')

@@ -152,7 +152,7 @@ struct SearchBuildTests {
         _ = try test.registry.importFile(Self.file(test, rows: Self.rows(20)), options: ImportOptions(target: .entities))
         for (target, file) in [
             (ImportTarget.entities, Self.file(test, "more.csv", rows: Self.rows(25))),
-            (.certificates, test.directory.write("c.csv", "NIP;scheme;event;valid_from;decision_no;scope\n\(Generated.nip(1));zakup-prospoleczny;granted;2026-01-05;ZP/1/2026;catering\n")),
+            (.certificates, test.directory.write("c.csv", "NIP;scheme;event;valid_from;decision_no;scope\n\(Generated.nip(1));zakup-prospoleczny;granted;2026-01-15;ZP/1/2026;catering\n")),
         ] {
             // What a killed build leaves: an SQLite file whose header carries the scratch's application id.
             #expect(FileManager.default.createFile(atPath: scratch, contents: Self.leftoverHeader + Data(repeating: 7, count: 4024)))

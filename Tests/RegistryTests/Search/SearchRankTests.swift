@@ -169,7 +169,7 @@ struct SearchRankTests {
         try registry.updateEntity(nip, [.name: "Spółdzielnia Socjalna Kuchnia Olsztyńska Smaki Warmii i Mazur"])
         try registry.closeEntity(nip, on: try LocalDate.parse("2026-01-01", field: "d"))
         try registry.grantCertificate(entity: Generated.nip(10), scheme: "zakup-prospoleczny", details: CertificateDetails(
-            validFrom: try LocalDate.parse("2026-01-01", field: "d"), decisionNo: "1/2026", issuer: "ROPS Olsztyn",
+            validFrom: try LocalDate.parse("2026-01-15", field: "d"), decisionNo: "1/2026", issuer: "ROPS Olsztyn",
             scope: "catering kuchnia regionalna obiady dla szkół"))
         try registry.addEntity([.kind: "fundacja", .name: "Fundacja Nowa Kuchnia", .city: "Olsztyn"])
         let header = "Nazwa;Forma prawna;NIP;Uwagi"
