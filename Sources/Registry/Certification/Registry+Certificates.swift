@@ -278,7 +278,9 @@ extension Registry {
     }
 
     /// Every certificate of an entity (or the one certificate `reference` names) with all its events.
-    public func certificateHistory(_ reference: String) throws -> [CertificateHistory] {
+    public func certificateHistory(
+        _ reference: String, on day: LocalDate? = nil, recordedAt: String? = nil
+    ) throws -> [CertificateHistory] {
         let ids: [String]
         if Identifier.isIdentifier(reference),
            try certificates.exists(reference.lowercased()) {
@@ -287,14 +289,18 @@ extension Registry {
             let entityID = try resolveEntity(reference)
             ids = try certificates.ids(ofEntity: entityID)
         }
-        return try ids.map { id in
-            let (entityID, scheme, events) = try certificateRecord(id)
+        return try ids.compactMap { id in
+            let (entityID, scheme, recorded) = try certificateRecord(id)
+            // As known at `recordedAt`: the events recorded by then; a certificate with none was not known yet.
+            let events = recordedAt.map { cutoff in recorded.filter { $0.recordedAt <= cutoff } } ?? recorded
+            guard !events.isEmpty else { return nil }
             let timeline = CertificateTimeline(certificateID: id, events: events)
             return CertificateHistory(
-                certificate: Certificate(id: id, entityID: entityID, scheme: scheme, timeline: timeline, on: today),
+                certificate: Certificate(id: id, entityID: entityID, scheme: scheme, timeline: timeline, on: day ?? today),
                 events: events, superseded: Set(events.compactMap(\.corrects)))
         }
     }
+
 
     /// Who held a valid certificate of `scheme` on `day`, as the registry knew it at `recordedAt`
     /// (nil: now), optionally within a TERYT prefix.

@@ -38,8 +38,11 @@ extension Registry {
                 try validator.rules.checkClosing(current.closedOn, of: fields, entityID: current.id, changed: .foundedOn)
             }
             try entities.checkUnique(fields, exceptID: current.id)
+            // A date given is held to the entity's life; the default is within it wherever it can be.
+            if let effectiveOn {
+                try Self.checkEffectiveDate(effectiveOn, entity: current.id, foundedOn: fields.foundedOn, closedOn: current.closedOn)
+            }
             let day = effectiveOn ?? Self.defaultEffectiveDate(today: today, foundedOn: fields.foundedOn, closedOn: current.closedOn)
-            try Self.checkEffectiveDate(day, entity: current.id, foundedOn: fields.foundedOn, closedOn: current.closedOn)
             let updated = Entity(
                 id: current.id, version: current.version + 1, fields: fields, closedOn: current.closedOn,
                 closeReason: current.closeReason, createdAt: current.createdAt, updatedAt: context.recordedAt,

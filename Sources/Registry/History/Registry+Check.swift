@@ -45,7 +45,7 @@ extension Registry {
         let undated = try timeline.undatedCount()
         if undated > 0 {
             report.notices.append(
-                "\(undated) entities have no founding date: they count from the day they were first recorded until it is filled in")
+                "entities without a founding date: \(undated) (each counts from the day it was first recorded until the date is filled in)")
         }
         return report
     }

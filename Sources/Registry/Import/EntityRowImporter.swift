@@ -194,14 +194,13 @@ struct EntityRowImporter: RowImporter {
     private func effectiveDate(
         _ cell: String?, entity: String, fields: EntityFields, closedOn: LocalDate?, closing: Bool, context: ChangeContext
     ) throws -> LocalDate {
-        var day: LocalDate
-        if let text = cell, !text.isEmpty {
-            day = try LocalDate.parse(text, field: "effective_on")
-        } else {
-            day = importDay(context)
+        guard let text = cell, !text.isEmpty else {
+            let day = importDay(context)
             if closing, let closedOn, closedOn <= day { return closedOn }
-            day = Registry.defaultEffectiveDate(today: day, foundedOn: fields.foundedOn, closedOn: closedOn)
+            // The default is within the entity's life wherever it can be, and held to nothing else.
+            return Registry.defaultEffectiveDate(today: day, foundedOn: fields.foundedOn, closedOn: closedOn)
         }
+        let day = try LocalDate.parse(text, field: "effective_on")
         if closing, let closedOn, day == closedOn { return day }
         try Registry.checkEffectiveDate(day, entity: entity, foundedOn: fields.foundedOn, closedOn: closedOn)
         return day

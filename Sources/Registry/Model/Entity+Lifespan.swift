@@ -3,7 +3,12 @@
 extension Entity {
     /// The first day the entity exists; nil only if its recorded time is not a registry stamp.
     public var lifespanStart: LocalDate? {
-        fields.foundedOn ?? WarsawTime.day(ofStamp: createdAt)
+        Self.lifespanStart(foundedOn: fields.foundedOn, createdAt: createdAt)
+    }
+
+    /// The rule, for callers holding the dates only (`EntityTimeline`).
+    static func lifespanStart(foundedOn: LocalDate?, createdAt: String) -> LocalDate? {
+        foundedOn ?? WarsawTime.day(ofStamp: createdAt)
     }
 
     /// True when the entity exists on `day` (founding date ≤ day < closing date).

@@ -100,7 +100,7 @@ enum EntityQueries {
         var candidates = ""
         if cutoff == nil {
             // As known now, only entities with a version starting or ending between the days can differ.
-            candidates = "c AS (\(EntityStates.changedBetween(from: "?1", to: "?2", terytRange: prefix.isEmpty ? nil : ("?3", "?4")))), "
+            candidates = "c AS MATERIALIZED (\(EntityStates.changedBetween(from: "?1", to: "?2", terytRange: prefix.isEmpty ? nil : ("?3", "?4")))), "
             only = .rowids("SELECT rowid FROM c")
         }
         let cutoffParameter = cutoff == nil ? nil : "?5"

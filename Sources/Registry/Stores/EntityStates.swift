@@ -141,7 +141,7 @@ enum EntityStates {
                          first_value(recorded_at) OVER life AS first_recorded
                   FROM k
                   WINDOW life AS (PARTITION BY entity_id ORDER BY version ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)),
-            s AS (SELECT w.*, min(max(eff, coalesce(l_founded, \(WarsawTime.sqlDay(of: "first_recorded")))), min(next_eff, \(end))) AS seg_from,
+            s AS (SELECT w.*, min(max(eff, \(EntityLifespan.start(foundedOn: "l_founded", createdAt: "first_recorded"))), min(next_eff, \(end))) AS seg_from,
                          min(next_eff, \(end)) AS seg_to
                   FROM w)
             """

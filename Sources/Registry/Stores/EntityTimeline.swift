@@ -32,7 +32,7 @@ struct EntityTimeline {
 
     /// The entity's life: from its founding date, or the first recorded Polish day, to its closing.
     static func life(foundedOn: LocalDate?, closedOn: LocalDate?, createdAt: String) -> (start: String, end: String) {
-        let start = foundedOn?.description ?? WarsawTime.day(ofStamp: createdAt)?.description ?? ""
+        let start = Entity.lifespanStart(foundedOn: foundedOn, createdAt: createdAt)?.description ?? ""
         return (start, closedOn?.description ?? openEnd)
     }
 
@@ -87,7 +87,7 @@ struct EntityTimeline {
         let end = "coalesce(closed_on, '\(openEnd)')"
         try database.execute("""
             UPDATE entities SET effective_on = \(effective(recordedAt: "updated_at")),
-                valid_from = CASE WHEN version = 1 THEN min(coalesce(founded_on, \(WarsawTime.sqlDay(of: "created_at"))), \(end)) END,
+                valid_from = CASE WHEN version = 1 THEN min(\(EntityLifespan.start(foundedOn: "founded_on", createdAt: "created_at")), \(end)) END,
                 valid_to = CASE WHEN version = 1 THEN \(end) END
             """)
         let timeline = EntityTimeline(database: database)
@@ -118,7 +118,7 @@ struct EntityTimeline {
         var problems = try database.rows(
             """
             SELECT id FROM entities
-            WHERE version = 1 AND (valid_from IS NOT min(coalesce(founded_on, \(WarsawTime.sqlDay(of: "created_at"))), \(end))
+            WHERE version = 1 AND (valid_from IS NOT min(\(EntityLifespan.start(foundedOn: "founded_on", createdAt: "created_at")), \(end))
                                    OR valid_to IS NOT \(end)
                                    OR EXISTS (SELECT 1 FROM entity_timeline t WHERE t.entity_rowid = entities.rowid))
             """) { "entity \($0.text(at: 0) ?? "?"): the days its version is in effect differ from its dates" }

@@ -346,6 +346,7 @@ CREATE TABLE entity_timeline (
 ) WITHOUT ROWID;
 CREATE INDEX entity_timeline_days ON entity_timeline (valid_from, valid_to);
 CREATE INDEX entities_place ON entities (teryt, kind, valid_from, valid_to);
+CREATE INDEX entities_undated ON entities (teryt) WHERE founded_on IS NULL;
 CREATE VIEW v_entity_history AS
 SELECT entity_id, version, change, reason, recorded_at, actor, batch_id, kind, name, nip, regon, krs, pkd,
        street, postal_code, city, teryt, founded_on, closed_on, close_reason, email, phone, www, latitude,

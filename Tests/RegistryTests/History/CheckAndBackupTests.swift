@@ -10,8 +10,11 @@ struct CheckAndBackupTests {
         try test.registry.addEntity([.kind: "cis", .name: "CIS Olsztyn", .teryt: "2862011"])
         let report = try test.registry.check()
         #expect(report.isHealthy)
-        #expect(report.notices.count == 1)
+        #expect(report.notices.count == 2)
         #expect(report.notices.first?.hasPrefix("cis CIS Olsztyn (") == true)
+        // Registered without a founding date: counted, to be filled in.
+        #expect(report.notices.last
+                == "entities without a founding date: 1 (each counts from the day it was first recorded until the date is filled in)")
     }
 
     @Test("check lists each broken rule: audit chain, versions, TERYT codes")

@@ -10,14 +10,20 @@ struct CertCommand: ParsableCommand {
     struct History: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "A certificate's timeline (or every certificate of an entity): valid and recorded times, actors.",
-            discussion: "  registry cert history 7390000016")
+            discussion: """
+                  registry cert history 7390000016
+                  registry cert history 7390000016 --on 2025-06-30 --recorded-at 2025-07-05
+
+                The events recorded by --recorded-at (default now); the state is the one on --on (default today).
+                """)
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "A certificate id, or an entity (id, NIP, REGON, KRS).") var reference: String
+        @OptionGroup var time: TimeOptions
         @OptionGroup var output: TextOrJSONOption
 
         func run() throws {
             let registry = try database.openForReading()
-            let histories = try registry.certificateHistory(reference)
+            let histories = try registry.certificateHistory(reference, on: try time.day, recordedAt: try time.knownAt)
             output.print(json: { .array(histories.map(\.json)) }) {
                 for history in histories { Self.print(history) }
             }
@@ -26,7 +32,7 @@ struct CertCommand: ParsableCommand {
         private static func print(_ history: CertificateHistory) {
             let certificate = history.certificate
             Output.line("\(certificate.id)  \(certificate.scheme)  valid \(certificate.validFrom?.description ?? "?") – "
-                + "\(certificate.validTo?.description ?? "open-ended")  today: \(certificate.state.rawValue)")
+                + "\(certificate.validTo?.description ?? "open-ended")  on \(certificate.stateDay): \(certificate.state.rawValue)")
             for event in history.events {
                 var line = "  \(event.effectiveOn)  \(event.type.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0))"
                 if let to = event.validTo { line += "  valid to \(to)" }
