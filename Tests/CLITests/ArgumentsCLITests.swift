@@ -10,7 +10,7 @@ struct ArgumentsCLITests {
         (["entity", "close", "5260250274", "--date", "30/06/2026"], "date \"30/06/2026\": must be a date as YYYY-MM-DD or DD.MM.YYYY"),
         (["cert", "revoke", "x", "--date", "2020-03-01", "--decided-on", "2020-13-01"], "decided-on \"2020-13-01\": is not a real calendar date"),
         (["cert", "holders", "--scheme", "zakup-prospoleczny", "--recorded-at", "soon"],
-         "recorded-at \"soon\": must be a date (YYYY-MM-DD) or a UTC time (YYYY-MM-DDTHH:MM[:SS]Z)"),
+         "recorded-at \"soon\": must be a date (YYYY-MM-DD or DD.MM.YYYY, the end of that Polish day) or a time (YYYY-MM-DDTHH:MM[:SS] with Z or an offset)"),
         (["map", "--region", "28a"], "region \"28a\": must be a TERYT prefix: 2 digits (voivodeship), 4 (county) or 7 (commune)"),
         (["search", "catering", "--kind", "bank"], nil),
     ]

@@ -35,6 +35,7 @@ extension Registry {
                 id: row.text(at: 0) ?? "", name: row.text(at: 1) ?? "", kind: row.text(at: 2) ?? "", teryt: teryt,
                 place: try teryt.map(placeName) ?? ""))
         }
+        undated.sort { ($0.name.lowercased(), $0.id) < ($1.name.lowercased(), $1.id) }
         return ChangeReport(
             from: from, to: to, recordedAt: recordedAt, region: prefix.isEmpty ? nil : prefix, level: level, kinds: kinds,
             units: units, changes: try entityChanges(from: from, to: to, prefix: prefix, recordedAt: recordedAt),

@@ -124,12 +124,13 @@ enum EntityQueries {
 
     /// Entities existing on `day` as known at `cutoff` (now when nil), within the TERYT `prefix`,
     /// that have no founding date (they count from the day they were first recorded): id, name,
-    /// kind, TERYT code, by name.
+    /// kind, TERYT code, unordered (an ORDER BY name would have SQLite walk the name index over
+    /// every entity instead of the few from `entities_undated`).
     static func forEachUndated(
         in database: Database, on day: LocalDate, prefix: String, cutoff: String?, _ body: (Statement) throws -> Void
     ) throws {
         var sql = "SELECT e.id, e.name, e.kind, e.teryt FROM \(EntityStates.source(day: "?1", cutoff: cutoff == nil ? nil : "?4")) e"
-        sql += " WHERE e.founded_on IS NULL AND (?2 = '' OR (e.teryt >= ?2 AND e.teryt < ?3)) ORDER BY e.name, e.id"
+        sql += " WHERE e.founded_on IS NULL AND (?2 = '' OR (e.teryt >= ?2 AND e.teryt < ?3))"
         var values: [SQLValue] = [.text(day.description), .text(prefix), .text(prefix + "~")]
         if let cutoff { values.append(.text(cutoff)) }
         try database.prepare(sql).forEachRow(values, body)

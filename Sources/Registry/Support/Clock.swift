@@ -59,10 +59,15 @@ public enum Timestamp {
     public static func parse(_ text: String, field: String, day: DayBoundary = .end) throws -> String {
         let trimmed = text.trimmed
         let refusal = RegistryError.invalidValue(
-            field: field, value: text, rule: "must be a date (YYYY-MM-DD) or a UTC time (YYYY-MM-DDTHH:MM[:SS]Z)")
+            field: field, value: text, rule: "must be a date (YYYY-MM-DD or DD.MM.YYYY, the end of that Polish day) or a time (YYYY-MM-DDTHH:MM[:SS] with Z or an offset)")
         if trimmed.count == 10, trimmed.dropFirst(4).first == "-" {
             _ = try validDate(trimmed, field: field, original: text)
             guard let local = LocalDate(iso: trimmed) else { throw refusal }
+            return day == .end ? WarsawTime.end(of: local) : WarsawTime.start(of: local)
+        }
+        // The Polish DD.MM.YYYY every date option accepts (and Excel writes).
+        if !trimmed.contains("T"), trimmed.contains(".") {
+            let local = try LocalDate.parse(trimmed, field: field)
             return day == .end ? WarsawTime.end(of: local) : WarsawTime.start(of: local)
         }
         // The whole text must have this shape: a parser that stops early would take

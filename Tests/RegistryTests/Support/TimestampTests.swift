@@ -5,7 +5,7 @@ import Testing
 /// `--recorded-at` and `--since` as a user types them (`Timestamp.parse`).
 @Suite("Recorded times as typed")
 struct TimestampTests {
-    static let refusal = "must be a date (YYYY-MM-DD) or a UTC time (YYYY-MM-DDTHH:MM[:SS]Z)"
+    static let refusal = "must be a date (YYYY-MM-DD or DD.MM.YYYY, the end of that Polish day) or a time (YYYY-MM-DDTHH:MM[:SS] with Z or an offset)"
 
     // The days and their exact first and last microseconds, winter, summer and the two Sundays.
     @Test("a date stands for the end of that Polish day, or its start when asked", arguments: WarsawTimeTests.boundaries)
@@ -48,8 +48,17 @@ struct TimestampTests {
         }
     }
 
+    @Test("a Polish date DD.MM.YYYY is the same Polish day as YYYY-MM-DD")
+    func polishDate() throws {
+        #expect(try Timestamp.parse("22.11.2026", field: "recorded-at") == (try Timestamp.parse("2026-11-22", field: "recorded-at")))
+        #expect(try Timestamp.parse("1.7.2026", field: "since", day: .start) == "2026-06-30T22:00:00.000000Z")
+        #expect(throws: RegistryError.invalidValue(field: "recorded-at", value: "31.02.2026", rule: "is not a real calendar date")) {
+            try Timestamp.parse("31.02.2026", field: "recorded-at")
+        }
+    }
+
     @Test("other shapes are refused, naming the field and the forms accepted", arguments: [
-        "yesterday", "22.11.2026", "2026/11/22", "2026-11-22 15:40:01", "2026-11-22T25:00:00Z", "2026-11-22T15:40:01+25:00", "",
+        "yesterday", "22.11.2026T10:00", "2026/11/22", "2026-11-22 15:40:01", "2026-11-22T25:00:00Z", "2026-11-22T15:40:01+25:00", "",
         "2026-11-22T15:40:01Z' OR 1=1", "2026-11-22T15:40:60Z", "2026-11-22T15:60Z", "2026-11-22T15Z", "2026-11-22T15:40:01.Z",
         "2026-11-22t15:40Z", "２０２６-11-22T15:40Z", "0999-12-31", "0999-12-31T10:00Z",
     ])
