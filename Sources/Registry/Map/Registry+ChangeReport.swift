@@ -35,7 +35,7 @@ extension Registry {
                 id: row.text(at: 0) ?? "", name: row.text(at: 1) ?? "", kind: row.text(at: 2) ?? "", teryt: teryt,
                 place: try teryt.map(placeName) ?? ""))
         }
-        undated.sort { ($0.name.lowercased(), $0.id) < ($1.name.lowercased(), $1.id) }
+        undated = undated.map { (key: ($0.name.lowercased(), $0.id), entity: $0) }.sorted { $0.key < $1.key }.map(\.entity)
         return ChangeReport(
             from: from, to: to, recordedAt: recordedAt, region: prefix.isEmpty ? nil : prefix, level: level, kinds: kinds,
             units: units, changes: try entityChanges(from: from, to: to, prefix: prefix, recordedAt: recordedAt),
@@ -83,9 +83,9 @@ extension Registry {
                 previousKind: change == .kindChanged ? row.text(at: 2) : nil, teryt: teryt, place: place))
         }
         let order = Dictionary(uniqueKeysWithValues: ChangeReport.Change.allCases.enumerated().map { ($1, $0) })
-        return changes.sorted {
-            (order[$0.change] ?? 0, $0.name.lowercased(), $0.id) < (order[$1.change] ?? 0, $1.name.lowercased(), $1.id)
-        }
+        // Each key computed once: lower-casing inside the comparison was a third of a large report's time.
+        return changes.map { (key: (order[$0.change] ?? 0, $0.name.lowercased(), $0.id), change: $0) }
+            .sorted { $0.key < $1.key }.map(\.change)
     }
 
     /// "Legionowo, powiat legionowski" for a commune code; the city alone for a city with county rights.
