@@ -96,16 +96,14 @@ enum EntityQueries {
         func active(_ alias: String) -> String {
             "(\(alias).id IS NOT NULL AND (?3 = '' OR (\(alias).teryt >= ?3 AND \(alias).teryt < ?4)))"
         }
-        var only: EntityStates.Only?
-        var candidates = ""
-        if cutoff == nil {
-            // As known now, only entities with a version starting or ending between the days can differ.
-            candidates = "c AS MATERIALIZED (\(EntityStates.changedBetween(from: "?1", to: "?2", terytRange: prefix.isEmpty ? nil : ("?3", "?4")))), "
-            only = .rowids("SELECT rowid FROM c")
-        }
+        // Only entities with a version starting or ending between the days (as known now) can
+        // differ, and at a past moment also those changed since.
+        var candidates = EntityStates.changedBetween(from: "?1", to: "?2", terytRange: prefix.isEmpty ? nil : ("?3", "?4"))
+        if cutoff != nil { candidates += " UNION SELECT rowid FROM entities WHERE updated_at > ?5" }
+        let only = EntityStates.Only.rowids("SELECT rowid FROM c")
         let cutoffParameter = cutoff == nil ? nil : "?5"
         let sql = """
-            WITH \(candidates)
+            WITH c AS MATERIALIZED (\(candidates)),
                  a AS (SELECT id, kind, name, teryt FROM \(EntityStates.source(day: "?1", cutoff: cutoffParameter, only: only))),
                  b AS (SELECT id, kind, name, teryt FROM \(EntityStates.source(day: "?2", cutoff: cutoffParameter, only: only))),
                  pairs AS (SELECT coalesce(b.id, a.id) AS id, coalesce(b.name, a.name) AS name, a.kind AS kind_a,

@@ -27,28 +27,45 @@ enum EntityStates {
     /// A subquery with `EntityTable.columns`, then `entity_rowid` and `status`: the entities on the
     /// day bound to parameter `day` (e.g. `?1`), as known now (`cutoff` nil) or by the stamp bound
     /// to `cutoff`.
+    ///
+    /// At a past moment, an entity whose latest version was recorded by then is known then exactly
+    /// as now: it is read from the kept ranges like present knowledge; only the entities changed
+    /// since (usually few) are replayed.
     static func source(day: String, cutoff: String?, status: Status = .active, only: Only? = nil) -> String {
-        let arms: [String]
-        if let cutoff {
-            let replay = replayed(cutoff: cutoff, only: only)
-            let columns = replayColumns.joined(separator: ", ")
-            var list: [String] = []
-            if status != .closed {
-                list.append("SELECT \(columns), 'active' AS status FROM s WHERE s.seg_from <= \(day) AND s.seg_to > \(day)")
-            }
-            if status != .active {
-                list.append("SELECT \(columns), 'closed' AS status FROM s WHERE s.version = s.l_version AND s.l_closed <= \(day)")
-            }
-            return "(WITH \(replay) " + list.joined(separator: " UNION ALL ") + ")"
+        let present = presentArms(day: day, status: status, only: only, unchangedSince: cutoff)
+        guard let cutoff else { return "(" + present.joined(separator: " UNION ALL ") + ")" }
+        var changed = "SELECT e.id FROM entities e WHERE e.updated_at > \(cutoff)"
+        switch only {
+        case nil: break
+        case let .id(parameter): changed += " AND e.id = \(parameter)"
+        case let .rowids(subquery): changed += " AND e.rowid IN (\(subquery))"
+        case let .ids(subquery): changed += " AND e.id IN (\(subquery))"
         }
+        let columns = replayColumns.joined(separator: ", ")
+        var replay: [String] = []
+        if status != .closed {
+            replay.append("SELECT \(columns), 'active' AS status FROM s WHERE s.seg_from <= \(day) AND s.seg_to > \(day)")
+        }
+        if status != .active {
+            replay.append("SELECT \(columns), 'closed' AS status FROM s WHERE s.version = s.l_version AND s.l_closed <= \(day)")
+        }
+        return "(WITH changed AS MATERIALIZED (\(changed)), \(replayed(cutoff: cutoff)) "
+            + (present + replay).joined(separator: " UNION ALL ") + ")"
+    }
+
+    /// The arms reading the kept ranges: present knowledge, or with `unchangedSince` (a cutoff)
+    /// only the entities whose latest version was recorded by then.
+    private static func presentArms(day: String, status: Status, only: Only?, unchangedSince cutoff: String?) -> [String] {
         let current = EntityTable.selectList(alias: "e") + ", e.rowid AS entity_rowid"
         func restricted(_ alias: String) -> String {
+            var condition = cutoff.map { " AND e.updated_at <= \($0)" } ?? ""
             switch only {
-            case nil: return ""
-            case let .id(parameter): return " AND e.id = \(parameter)"
-            case let .rowids(subquery): return " AND \(alias) IN (\(subquery))"
-            case let .ids(subquery): return " AND e.id IN (\(subquery))"
+            case nil: break
+            case let .id(parameter): condition += " AND e.id = \(parameter)"
+            case let .rowids(subquery): condition += " AND \(alias) IN (\(subquery))"
+            case let .ids(subquery): condition += " AND e.id IN (\(subquery))"
             }
+            return condition
         }
         var list: [String] = []
         if status != .closed {
@@ -75,7 +92,7 @@ enum EntityStates {
         if status != .active {
             list.append("SELECT \(current), 'closed' AS status FROM entities e WHERE e.closed_on <= \(day)\(restricted("e.rowid"))")
         }
-        return "(" + list.joined(separator: " UNION ALL ") + ")"
+        return list
     }
 
     /// Entities that exist on the day, with only `entity_rowid`, `kind` and `teryt`: what the map
@@ -119,17 +136,11 @@ enum EntityStates {
         }
     } + ["(SELECT x.rowid FROM entities x WHERE x.id = s.entity_id) AS entity_rowid"]
 
-    /// CTEs ending in `s`: every version recorded by `cutoff` with the range of days it is in
-    /// effect (`seg_from`, `seg_to`), by the rule of `EntityTimeline.ranges`, and its entity's life
+    /// CTEs ending in `s`: every version recorded by `cutoff` of the entities in `changed`, with
+    /// the range of days it is in effect (`seg_from`, `seg_to`), by the rule of `EntityTimeline.ranges`, and its entity's life
     /// and latest version as known then (`l_*`).
-    private static func replayed(cutoff: String, only: Only?) -> String {
-        var filter = ""
-        switch only {
-        case nil: break
-        case let .id(parameter): filter = " AND h.entity_id = \(parameter)"
-        case let .rowids(subquery): filter = " AND h.entity_id IN (SELECT x.id FROM entities x WHERE x.rowid IN (\(subquery)))"
-        case let .ids(subquery): filter = " AND h.entity_id IN (\(subquery))"
-        }
+    private static func replayed(cutoff: String) -> String {
+        let filter = " AND h.entity_id IN (SELECT id FROM changed)"
         let end = "coalesce(l_closed, '\(EntityTimeline.openEnd)')"
         return """
             k AS (SELECT h.*, CASE WHEN h.version = 1 THEN '' ELSE h.effective_on END AS eff
