@@ -94,7 +94,7 @@ enum EntityQueries {
     ) throws {
         // ?1/?2 the days, ?3/?4 the TERYT range ('' for the whole registry), ?5 the cutoff.
         func active(_ alias: String) -> String {
-            "(\(alias).id IS NOT NULL AND (?3 = '' OR (\(alias).teryt >= ?3 AND \(alias).teryt < ?4)))"
+            "(\(alias).id IS NOT NULL AND (?3 = '' OR coalesce(\(alias).teryt >= ?3 AND \(alias).teryt < ?4, 0)))"
         }
         // Only entities with a version starting or ending between the days (as known now) can
         // differ, and at a past moment also those changed since.
