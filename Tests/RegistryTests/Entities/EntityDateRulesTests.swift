@@ -64,6 +64,26 @@ struct EntityDateRulesTests {
         #expect(try test.registry.updateEntity(entity.id, [.phone: "+48 89 523 00 00"]).changed)
     }
 
+    @Test("an effective date is held to the entity's life: not before its founding, not on or after its closing")
+    func effectiveDateWithinLife() throws {
+        let test = try TestRegistry()
+        let entity = try test.registry.addEntity(Self.cis.merging([.foundedOn: "01.03.2015"]) { $1 })
+        try test.registry.closeEntity(entity.id, on: try Self.date("2020-06-30"))
+        for (day, rule) in [
+            ("2015-02-28", "is before the founding date 2015-03-01 of entity \(entity.id)"),
+            ("2020-06-30", "is on or after the closing date 2020-06-30 of entity \(entity.id)"),
+            ("2020-07-01", "is on or after the closing date 2020-06-30 of entity \(entity.id)"),
+        ] {
+            #expect(throws: RegistryError.invalidValue(field: "effective_on", value: day, rule: rule)) {
+                try test.registry.updateEntity(entity.id, [.city: "Dywity"], effectiveOn: try Self.date(day))
+            }
+        }
+        #expect(try test.registry.entity(entity.id).version == 2)
+        // The last day open and the founding day itself are in its life.
+        #expect(try test.registry.updateEntity(entity.id, [.city: "Dywity"], effectiveOn: try Self.date("2020-06-29")).changed)
+        #expect(try test.registry.updateEntity(entity.id, [.city: "Barczewo"], effectiveOn: try Self.date("2015-03-01")).changed)
+    }
+
     static let header = "Nazwa;Forma prawna;NIP;TERYT gminy;Data założenia;Data zamknięcia"
 
     static func importing(_ test: TestRegistry, _ rows: [String], name: String = "in.csv") throws -> ImportReport {
