@@ -23,7 +23,7 @@ CREATE TABLE entity_timeline (
     teryt        TEXT,
     PRIMARY KEY (entity_rowid, valid_from)
 ) WITHOUT ROWID;
-CREATE INDEX entity_timeline_days ON entity_timeline (valid_from, valid_to);
+CREATE INDEX entity_timeline_place ON entity_timeline (teryt, kind, valid_from, valid_to);
 
 -- The map counts entities per code and kind on a day from this index alone (a million entries
 -- read in order, no table rows); region filters use its leading column as they used entities_teryt.

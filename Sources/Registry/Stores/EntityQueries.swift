@@ -22,8 +22,8 @@ enum EntityQueries {
         case .closed: status = .closed
         case .all: status = .all
         }
-        let source = EntityStates.source(
-            day: dayParameter, cutoff: query.recordedAt.map { bind(.text($0)) }, status: status)
+        let parts = EntityStates.arms(
+            day: dayParameter, cutoff: query.recordedAt.map { bind(.text($0)) }, status: status, only: nil)
         var conditions: [String] = []
         if !query.kinds.isEmpty {
             conditions.append("e.kind IN (\(query.kinds.map { bind(.text($0.rawValue)) }.joined(separator: ", ")))")
@@ -65,7 +65,7 @@ enum EntityQueries {
         case .name: order = "e.name, e.id"
         case .founded: order = "e.founded_on IS NULL, e.founded_on, e.name, e.id"
         case .kind: order = "e.kind, e.name, e.id"
-        case .added: order = "e.entity_rowid"
+        case .added: order = "entity_rowid"
         }
         var sql: String
         if exportColumns {
@@ -74,9 +74,15 @@ enum EntityQueries {
         } else {
             sql = "SELECT " + EntityTable.selectList(alias: "e") + ", e.status"
         }
-        sql += " FROM \(source) e"
-        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-        sql += " ORDER BY \(order)"
+        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        if query.sort == .added {
+            // The select list on each arm and the order on the compound: SQLite merges the arms,
+            // each already in rowid order or small, where sorting the union would sort every row.
+            sql = parts.with + parts.arms.map { "\(sql), e.entity_rowid FROM (\($0)) e\(filter)" }
+                .joined(separator: " UNION ALL ") + " ORDER BY \(order)"
+        } else {
+            sql += " FROM (\(parts.with)\(parts.arms.joined(separator: " UNION ALL "))) e\(filter) ORDER BY \(order)"
+        }
         if let limit = query.limit {
             guard limit >= 0 else { throw RegistryError.invalidValue(field: "limit", value: String(limit), rule: "must be 0 or more") }
             sql += " LIMIT \(bind(.integer(Int64(limit))))"

@@ -32,8 +32,16 @@ enum EntityStates {
     /// as now: it is read from the kept ranges like present knowledge; only the entities changed
     /// since (usually few) are replayed.
     static func source(day: String, cutoff: String?, status: Status = .active, only: Only? = nil) -> String {
+        let parts = arms(day: day, cutoff: cutoff, status: status, only: only)
+        return "(" + parts.with + parts.arms.joined(separator: " UNION ALL ") + ")"
+    }
+
+    /// `source` in parts: a `WITH …` prefix (empty for present knowledge) and the SELECTs whose
+    /// UNION ALL it is, for a caller that applies its select list to each (an export in the order
+    /// entities were added merges the arms instead of sorting a million rows).
+    static func arms(day: String, cutoff: String?, status: Status, only: Only?) -> (with: String, arms: [String]) {
         let present = presentArms(day: day, status: status, only: only, unchangedSince: cutoff)
-        guard let cutoff else { return "(" + present.joined(separator: " UNION ALL ") + ")" }
+        guard let cutoff else { return ("", present) }
         var changed = "SELECT e.id FROM entities e WHERE e.updated_at > \(cutoff)"
         switch only {
         case nil: break
@@ -49,8 +57,7 @@ enum EntityStates {
         if status != .active {
             replay.append("SELECT \(columns), 'closed' AS status FROM s WHERE s.version = s.l_version AND s.l_closed <= \(day)")
         }
-        return "(WITH changed AS MATERIALIZED (\(changed)), \(replayed(cutoff: cutoff)) "
-            + (present + replay).joined(separator: " UNION ALL ") + ")"
+        return ("WITH changed AS MATERIALIZED (\(changed)), \(replayed(cutoff: cutoff)) ", present + replay)
     }
 
     /// The arms reading the kept ranges: present knowledge, or with `unchangedSince` (a cutoff)
@@ -68,29 +75,38 @@ enum EntityStates {
             return condition
         }
         var list: [String] = []
-        if status != .closed {
+        let inEffect = "e.valid_from <= \(day) AND e.valid_to > \(day)"
+        switch status {
+        case .active:
+            list.append("SELECT \(current), 'active' AS status FROM entities e WHERE \(inEffect)\(restricted("e.rowid"))")
+        case .closed:
+            list.append("SELECT \(current), 'closed' AS status FROM entities e WHERE e.closed_on <= \(day)\(restricted("e.rowid"))")
+        case .all:
+            // One pass over the rows for both (an entity closed by the day has no range holding it).
             list.append("""
-                SELECT \(current), 'active' AS status FROM entities e
-                WHERE e.valid_from <= \(day) AND e.valid_to > \(day)\(restricted("e.rowid"))
+                SELECT \(current), CASE WHEN \(inEffect) THEN 'active' ELSE 'closed' END AS status FROM entities e
+                WHERE (\(inEffect) OR e.closed_on <= \(day))\(restricted("e.rowid"))
                 """)
-            // A superseded version in effect on the day: its state, with the entity's life as known now.
+        }
+        if status != .closed {
+            // A superseded version in effect on the day: its state, with the entity's life as known
+            // now. The timeline's own rows are filtered first (CROSS JOIN keeps that order), by its
+            // copy of the code and kind, so a region or kind reads few of them.
             let state = EntityTable.columns.map { column -> String in
                 switch column {
                 case "id": return "e.id"
                 case "founded_on", "closed_on", "close_reason", "created_at": return "e." + column
                 case "updated_at": return "v.recorded_at"
+                case "kind", "teryt": return "t." + column
                 default: return "v." + column
                 }
             }.joined(separator: ", ")
             list.append("""
-                SELECT \(state), e.rowid, 'active' AS status FROM entity_timeline t
-                JOIN entities e ON e.rowid = t.entity_rowid
-                JOIN entity_versions v ON v.entity_id = e.id AND v.version = t.version
-                WHERE t.valid_from <= \(day) AND t.valid_to > \(day)\(restricted("t.entity_rowid"))
+                SELECT \(state), t.entity_rowid, 'active' AS status
+                FROM entity_timeline t CROSS JOIN entities e CROSS JOIN entity_versions v
+                WHERE e.rowid = t.entity_rowid AND v.entity_id = e.id AND v.version = t.version
+                  AND t.valid_from <= \(day) AND t.valid_to > \(day)\(restricted("t.entity_rowid"))
                 """)
-        }
-        if status != .active {
-            list.append("SELECT \(current), 'closed' AS status FROM entities e WHERE e.closed_on <= \(day)\(restricted("e.rowid"))")
         }
         return list
     }
