@@ -14,8 +14,7 @@ extension Registry {
         let before = MapScope(level: level ?? .wojewodztwo, prefix: prefix, day: from, cutoff: recordedAt)
         let after = MapScope(level: level ?? .wojewodztwo, prefix: prefix, day: to, cutoff: recordedAt)
 
-        let totalsBefore = try before.kindTotals(in: database)
-        let totalsAfter = try after.kindTotals(in: database)
+        let (totalsBefore, totalsAfter) = try MapScope.kindTotals(before, after, in: database)
         let kinds = Self.kindCounts(totalsBefore, totalsAfter)
 
         var units: [ChangeReport.UnitCount] = []

@@ -64,13 +64,15 @@ enum EntityStates {
     /// only the entities whose latest version was recorded by then.
     private static func presentArms(day: String, status: Status, only: Only?, unchangedSince cutoff: String?) -> [String] {
         let current = EntityTable.selectList(alias: "e") + ", e.rowid AS entity_rowid"
+        /// The restriction, on the entity rowid column `alias` of an arm that reads from it (the
+        /// timeline's rows come first in their arm, so ids are turned into rowids for them).
         func restricted(_ alias: String) -> String {
             var condition = cutoff.map { " AND e.updated_at <= \($0)" } ?? ""
             switch only {
             case nil: break
-            case let .id(parameter): condition += " AND e.id = \(parameter)"
+            case let .id(parameter): condition += " AND \(alias) IN (SELECT x.rowid FROM entities x WHERE x.id = \(parameter))"
             case let .rowids(subquery): condition += " AND \(alias) IN (\(subquery))"
-            case let .ids(subquery): condition += " AND e.id IN (\(subquery))"
+            case let .ids(subquery): condition += " AND \(alias) IN (SELECT x.rowid FROM entities x WHERE x.id IN (\(subquery)))"
             }
             return condition
         }
@@ -96,7 +98,7 @@ enum EntityStates {
                 switch column {
                 case "id": return "e.id"
                 case "founded_on", "closed_on", "close_reason", "created_at": return "e." + column
-                case "updated_at": return "v.recorded_at"
+                case "updated_at": return "v.recorded_at AS updated_at"
                 case "kind", "teryt": return "t." + column
                 default: return "v." + column
                 }
