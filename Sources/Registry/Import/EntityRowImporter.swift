@@ -12,6 +12,8 @@ struct EntityRowImporter: RowImporter {
     private var otherColumns: OtherColumns?
     /// Covers every version this import writes; its audit entry carries the result.
     private var digest = BatchDigest()
+    /// The Polish day the import is recorded on, found at its first change (every row shares its time).
+    private var importDay: LocalDate?
 
     init(registry: Registry, validator: EntityValidator) {
         self.registry = registry
@@ -191,11 +193,12 @@ struct EntityRowImporter: RowImporter {
     /// `Registry.defaultEffectiveDate` says for an entity already closed); a row that closes the
     /// entity on or before that day takes effect on its closing date. A date outside the entity's
     /// life is refused.
-    private func effectiveDate(
+    private mutating func effectiveDate(
         _ cell: String?, entity: String, fields: EntityFields, closedOn: LocalDate?, closing: Bool, context: ChangeContext
     ) throws -> LocalDate {
         guard let text = cell, !text.isEmpty else {
-            let day = importDay(context)
+            let day = importDay ?? WarsawTime.day(ofStamp: context.recordedAt) ?? registry.today
+            importDay = day
             if closing, let closedOn, closedOn <= day { return closedOn }
             // The default is within the entity's life wherever it can be, and held to nothing else.
             return Registry.defaultEffectiveDate(today: day, foundedOn: fields.foundedOn, closedOn: closedOn)
@@ -204,11 +207,6 @@ struct EntityRowImporter: RowImporter {
         if closing, let closedOn, day == closedOn { return day }
         try Registry.checkEffectiveDate(day, entity: entity, foundedOn: fields.foundedOn, closedOn: closedOn)
         return day
-    }
-
-    /// The Polish day the import is recorded on (one per import: every row shares its time).
-    private func importDay(_ context: ChangeContext) -> LocalDate {
-        WarsawTime.day(ofStamp: context.recordedAt) ?? registry.today
     }
 
     /// The closing date the row asks for: its `closed_on` cell when the file has that column.

@@ -22,6 +22,16 @@ enum EntityStates {
         case rowids(String)
         /// The entities whose ids the subquery (`SELECT …`) selects.
         case ids(String)
+
+        /// The restriction as a condition on a column holding entity rowids (ids are looked up:
+        /// the timeline's rows come first in their arm, and have no id).
+        func condition(rowid column: String) -> String {
+            switch self {
+            case let .id(parameter): return "\(column) IN (SELECT x.rowid FROM entities x WHERE x.id = \(parameter))"
+            case let .rowids(subquery): return "\(column) IN (\(subquery))"
+            case let .ids(subquery): return "\(column) IN (SELECT x.rowid FROM entities x WHERE x.id IN (\(subquery)))"
+            }
+        }
     }
 
     /// A subquery with `EntityTable.columns`, then `entity_rowid` and `status`: the entities on the
@@ -42,13 +52,8 @@ enum EntityStates {
     static func arms(day: String, cutoff: String?, status: Status, only: Only?) -> (with: String, arms: [String]) {
         let present = presentArms(day: day, status: status, only: only, unchangedSince: cutoff)
         guard let cutoff else { return ("", present) }
-        var changed = "SELECT e.id FROM entities e WHERE e.updated_at > \(cutoff)"
-        switch only {
-        case nil: break
-        case let .id(parameter): changed += " AND e.id = \(parameter)"
-        case let .rowids(subquery): changed += " AND e.rowid IN (\(subquery))"
-        case let .ids(subquery): changed += " AND e.id IN (\(subquery))"
-        }
+        let changed = "SELECT e.id FROM entities e WHERE e.updated_at > \(cutoff)"
+            + (only.map { " AND " + $0.condition(rowid: "e.rowid") } ?? "")
         let columns = replayColumns.joined(separator: ", ")
         var replay: [String] = []
         if status != .closed {
@@ -64,17 +69,9 @@ enum EntityStates {
     /// only the entities whose latest version was recorded by then.
     private static func presentArms(day: String, status: Status, only: Only?, unchangedSince cutoff: String?) -> [String] {
         let current = EntityTable.selectList(alias: "e") + ", e.rowid AS entity_rowid"
-        /// The restriction, on the entity rowid column `alias` of an arm that reads from it (the
-        /// timeline's rows come first in their arm, so ids are turned into rowids for them).
+        /// The restriction, on the entity rowid column `alias` of an arm.
         func restricted(_ alias: String) -> String {
-            var condition = cutoff.map { " AND e.updated_at <= \($0)" } ?? ""
-            switch only {
-            case nil: break
-            case let .id(parameter): condition += " AND \(alias) IN (SELECT x.rowid FROM entities x WHERE x.id = \(parameter))"
-            case let .rowids(subquery): condition += " AND \(alias) IN (\(subquery))"
-            case let .ids(subquery): condition += " AND \(alias) IN (SELECT x.rowid FROM entities x WHERE x.id IN (\(subquery)))"
-            }
-            return condition
+            (cutoff.map { " AND e.updated_at <= \($0)" } ?? "") + (only.map { " AND " + $0.condition(rowid: alias) } ?? "")
         }
         var list: [String] = []
         let inEffect = "e.valid_from <= \(day) AND e.valid_to > \(day)"
@@ -111,21 +108,6 @@ enum EntityStates {
                 """)
         }
         return list
-    }
-
-    /// Entities that exist on the day, with only `entity_rowid`, `kind` and `teryt`: what the map
-    /// counts (as known now, from one covering index and the timeline, no table rows).
-    static func placements(day: String, cutoff: String?) -> String {
-        guard cutoff == nil else {
-            return "(SELECT entity_rowid, kind, teryt FROM \(source(day: day, cutoff: cutoff)))"
-        }
-        return """
-            (SELECT e.rowid AS entity_rowid, e.kind, e.teryt FROM entities e INDEXED BY entities_place
-             WHERE e.valid_from <= \(day) AND e.valid_to > \(day)
-             UNION ALL
-             SELECT t.entity_rowid, t.kind, t.teryt FROM entity_timeline t
-             WHERE t.valid_from <= \(day) AND t.valid_to > \(day))
-            """
     }
 
     /// Rowids of entities, as known now, whose state may differ between the days bound to `from`

@@ -9,7 +9,7 @@ import SQLiteStore
 /// twice (the row and its copy) doubled what a bulk import wrote, and the lookups an import runs
 /// per row read only `entities`. A write first keeps the version it replaces in `entity_versions`
 /// (append-only), then updates the row, all in the caller's transaction. Callers see versions
-/// only through `save`, `versions(id:)` and `RecordedState`; none of them needs to know this.
+/// only through `save`, `versions(id:)`, `EntityStates` and `RecordedState`; none of them needs to know this.
 struct EntityStore {
     let database: Database
     let audit: AuditLog

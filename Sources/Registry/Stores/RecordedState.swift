@@ -1,12 +1,8 @@
-/// "What the registry said by the end of a day": the latest version of each row recorded by a
-/// cutoff time. Queries, exports, the map and change reports read past states this way, so "as of
-/// a day" means the same thing everywhere (`VersionedTable.recorded(cutoff:)` writes the SQL).
+/// "What the registry held at a moment": the latest version of each entity recorded by a cutoff
+/// time, whatever day it is in effect (`VersionedTable.recorded(cutoff:)` writes the SQL). Its
+/// founding and closing dates are the entity's life as known then (`EntityLifespan`); the world on
+/// a day as known then is `EntityStates`.
 enum RecordedState {
-    /// The cutoff for `day`: everything recorded by the end of that Polish day.
-    static func cutoff(_ day: LocalDate) -> String {
-        WarsawTime.end(of: day)
-    }
-
     /// Entities with `EntityTable.columns`, as recorded by the bound `cutoff` parameter.
     static func entities(cutoff: String) -> String {
         EntityTable.versioned.recorded(cutoff: cutoff)

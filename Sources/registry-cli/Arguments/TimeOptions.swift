@@ -7,15 +7,10 @@ struct TimeOptions: ParsableArguments {
     @Option(help: "The day in the world (default today), as YYYY-MM-DD or DD.MM.YYYY.")
     var on: DateArgument?
 
-    @Option(name: .customLong("recorded-at"),
-            help: "As the registry knew it then (default now): a date (the end of that Polish day) or a time with Z or an offset.")
-    var recordedAt: String?
+    @OptionGroup var knowledge: RecordedAtOption
 
     func validate() throws {
-        try refusing {
-            try on?.check("on")
-            _ = try knownAt
-        }
+        try refusing { try on?.check("on") }
     }
 
     /// The day asked about; nil for today.
@@ -25,21 +20,6 @@ struct TimeOptions: ParsableArguments {
 
     /// The recorded-time stamp asked about; nil for now.
     var knownAt: String? {
-        get throws { try recordedAt.map { try Timestamp.parse($0, field: "recorded-at") } }
-    }
-}
-
-/// `--recorded-at TIME` alone, for commands whose days are given otherwise (`report changes`).
-struct RecordedAtOption: ParsableArguments {
-    @Option(name: .customLong("recorded-at"),
-            help: "As the registry knew it then (default now): a date (the end of that Polish day) or a time with Z or an offset.")
-    var recordedAt: String?
-
-    func validate() throws {
-        try refusing { _ = try knownAt }
-    }
-
-    var knownAt: String? {
-        get throws { try recordedAt.map { try Timestamp.parse($0, field: "recorded-at") } }
+        get throws { try knowledge.knownAt }
     }
 }
